@@ -58,7 +58,7 @@ def map_float64(kernel: Kernel, x: FloatArray) -> FloatArray:
             stop = min(start + CHUNK, size)
             n = stop - start
             if is_f64:
-                kernel(flat_in[start:stop], flat_out[start:stop], work[:n])
+                kernel(flat_in[start:stop], flat_out[start:stop], work[:n])  # type: ignore[arg-type]
             else:
                 np.copyto(in_buf[:n], flat_in[start:stop])
                 kernel(in_buf[:n], out_buf[:n], work[:n])
@@ -130,7 +130,8 @@ def slope_in_dtype(negative_slope: float, dtype: np.dtype[Any]) -> np.floating[A
     """The slope as PyTorch applies it: rounded to float32 for float16 and float32."""
     if dtype == np.float64:
         return np.float64(negative_slope)
-    return dtype.type(np.float32(negative_slope))
+    rounded: np.floating[Any] = dtype.type(np.float32(negative_slope))
+    return rounded
 
 
 def leaky_relu(x: FloatArray, negative_slope: float) -> FloatArray:

@@ -23,7 +23,7 @@ def _bound_text(value: float, *, latex: bool) -> str:
 
 @dataclass(frozen=True)
 class Interval:
-    """An interval of the real line, such as an activation's output range.
+    r"""An interval of the real line, such as an activation's output range.
 
     Examples
     --------
@@ -32,8 +32,8 @@ class Interval:
     '(0, 1)'
     >>> str(Interval(0.0, math.inf, low_closed=True, high_closed=False))
     '[0, ∞)'
-    >>> Interval(-math.inf, math.inf).latex
-    '(-\\infty, \\infty)'
+    >>> print(Interval(-math.inf, math.inf).latex)
+    (-\infty, \infty)
     """
 
     low: float
@@ -59,7 +59,7 @@ class Interval:
 
 @dataclass(frozen=True, eq=False)
 class Activation(Generic[P]):
-    """An activation function together with everything the site says about it.
+    r"""An activation function together with everything the site says about it.
 
     Calling the object evaluates the function; :attr:`derivative` evaluates its
     derivative with the same arguments. The remaining fields are the facts that
@@ -74,8 +74,8 @@ class Activation(Generic[P]):
     array(0.25)
     >>> af.sigmoid.display_name, str(af.sigmoid.output_range)
     ('Sigmoid', '(0, 1)')
-    >>> af.leaky_relu.latex
-    '\\mathrm{LeakyReLU}(x) = \\begin{cases} x & x > 0 \\\\ \\gamma x & x \\le 0 \\end{cases}'
+    >>> print(af.leaky_relu.latex)
+    \mathrm{LeakyReLU}(x) = \begin{cases} x & x > 0 \\ \gamma x & x \le 0 \end{cases}
     """
 
     #: Python name, as in ``activation_functions.<name>``.
