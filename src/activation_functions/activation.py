@@ -134,7 +134,7 @@ class Activation(Generic[P]):
 
     @property
     def saturating(self) -> bool:
-        """True when the function saturates on both sides (its gradient vanishes for large |x|)."""
+        """True when the function saturates on both sides (its gradient vanishes for large ``|x|``)."""
         return self.saturates_left and self.saturates_right
 
     @property

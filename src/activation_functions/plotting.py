@@ -26,10 +26,10 @@ from .activation import Activation
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 #: One dash pattern per curve, so colour is never the only difference.
 LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 2)))
-#: Dark grey for text and axes: contrast above 12:1 on the white figure card.
+#: Dark grey for text and axes, with a contrast above 12 to 1 on the white figure card.
 INK = "#1a1a1a"
 
-#: Matplotlib settings for the site: deterministic SVG output and legible sizes.
+#: Matplotlib settings for the site, with deterministic SVG output and legible sizes.
 SITE_RCPARAMS: dict[str, Any] = {
     "figure.figsize": (6.4, 3.6),
     "figure.dpi": 100,
