@@ -93,6 +93,9 @@ def sigmoid_derivative_kernel(x: F64, out: F64, work: F64) -> None:
     np.add(work, 1.0, out=out)
     np.multiply(out, out, out=out)
     np.divide(work, out, out=out)
+    # Near x = 0 the three roundings can land one ULP above the maximum 1/4; the exact
+    # value never exceeds it, so clamping only moves a result closer to the truth.
+    np.minimum(out, 0.25, out=out)
 
 
 def tanh_kernel(x: F64, out: F64, work: F64) -> None:
@@ -110,6 +113,7 @@ def tanh_derivative_kernel(x: F64, out: F64, work: F64) -> None:
     np.multiply(out, out, out=out)
     np.multiply(work, 4.0, out=work)
     np.divide(work, out, out=out)
+    np.minimum(out, 1.0, out=out)  # as for the sigmoid: never above the maximum, 1
     if np.fmax.reduce(np.abs(x), initial=0.0) > TANH_DERIVATIVE_TAIL:
         tail = np.abs(x) > TANH_DERIVATIVE_TAIL
         two_u = 2.0 * np.exp(-np.abs(x[tail]))
@@ -117,13 +121,17 @@ def tanh_derivative_kernel(x: F64, out: F64, work: F64) -> None:
 
 
 def relu(x: FloatArray) -> FloatArray:
-    """``max(x, 0)`` in the input's dtype; NaN propagates."""
-    return np.maximum(x, 0)
+    """``max(x, 0)`` in the input's dtype; NaN propagates.
+
+    ``out=`` makes a 0-d input give a 0-d array, not a NumPy scalar, like every
+    other function of the package.
+    """
+    return np.maximum(x, 0, out=np.empty_like(x))
 
 
 def relu_derivative(x: FloatArray) -> FloatArray:
     """1 for x > 0, 0 for x <= 0 (PyTorch's choice at 0), NaN for NaN."""
-    return np.heaviside(x, 0)
+    return np.heaviside(x, 0, out=np.empty_like(x))
 
 
 def slope_in_dtype(negative_slope: float, dtype: np.dtype[Any]) -> np.floating[Any]:
@@ -141,8 +149,10 @@ def leaky_relu(x: FloatArray, negative_slope: float) -> FloatArray:
         scaled = (x.astype(np.float32) * np.float32(negative_slope)).astype(np.float16)
     else:
         scaled = x * slope_in_dtype(negative_slope, x.dtype)
-    if negative_slope == 0:
+    applied_slope = negative_slope if x.dtype == np.float64 else np.float32(negative_slope)
+    if applied_slope == 0:
         # With a zero slope LeakyReLU is ReLU: -inf maps to 0, not to -inf * 0 = NaN.
+        # That includes a tiny slope such as 1e-50, which is 0 once rounded to float32.
         scaled = np.where(np.isnan(x), x, np.zeros_like(x))
     return np.where(x > 0, x, scaled)
 
