@@ -1,0 +1,154 @@
+"""Experiment 1: vanishing gradients in a deep network at initialisation.
+
+Backpropagation multiplies the gradient, layer by layer, by the activation's
+derivative. The sigmoid's derivative is at most 1/4, so in a deep sigmoid
+network the gradient that reaches the first layers is many times smaller than
+the one at the output. This module measures, for every layer of a deep
+multilayer perceptron (MLP), the norm of the gradient with respect to that
+layer's pre-activations: the signal backpropagation carries from layer to
+layer, from which the layer's weight gradient is formed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+from numpy.typing import NDArray
+
+from ..activation import Activation
+from ..functions import ACTIVATIONS
+from ._torch_utils import forward_recording, mlp, reproducible, rms_row_norm
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+F64 = NDArray[np.float64]
+
+
+def derivative_max(activation: Activation[Any], *, limit: float = 10.0, num: int = 20001) -> float:
+    """Largest value of ``activation.derivative`` on a grid over ``[-limit, limit]``.
+
+    Examples
+    --------
+    >>> import activation_functions as af
+    >>> derivative_max(af.sigmoid), derivative_max(af.tanh), derivative_max(af.relu)
+    (0.25, 1.0, 1.0)
+    """
+    grid = np.linspace(-limit, limit, num)
+    return float(np.max(activation.derivative(grid)))
+
+
+@dataclass(frozen=True)
+class VanishingResult:
+    """Per-layer gradient norms of deep MLPs at initialisation.
+
+    ``grad_norms[name]`` has shape ``(seeds, layers)``: for each ``Linear`` layer,
+    input layer first, the root mean square over samples of the norm of the
+    gradient with respect to that layer's output (its pre-activations). The
+    last entry, at the output, is 1 for every network.
+    """
+
+    depth: int
+    width: int
+    batch: int
+    seeds: tuple[int, ...]
+    grad_norms: dict[str, F64]
+    derivative_max: dict[str, float]
+
+    def typical(self, name: str) -> F64:
+        """Geometric mean over seeds of the per-layer gradient norms."""
+        return np.asarray(np.exp(np.mean(np.log(self.grad_norms[name]), axis=0)), dtype=np.float64)
+
+    def first_to_last(self, name: str) -> float:
+        """Gradient norm of the first layer divided by that of the last (typical values)."""
+        norms = self.typical(name)
+        return float(norms[0] / norms[-1])
+
+    def per_layer_factor(self, name: str) -> float:
+        """Average factor by which the gradient norm changes per layer, going back."""
+        return float(self.first_to_last(name) ** (1.0 / (self.depth - 1)))
+
+
+def run(
+    activations: Sequence[Activation[Any]] = ACTIVATIONS,
+    *,
+    depth: int = 16,
+    width: int = 64,
+    batch: int = 256,
+    seeds: Sequence[int] = (0, 1, 2),
+) -> VanishingResult:
+    """Measure each layer's backpropagated gradient in a deep MLP at initialisation.
+
+    The network has ``depth`` linear layers of ``width`` units (the activation
+    after every hidden layer), weights drawn with PyTorch's recommended gain for
+    the activation (``torch.nn.init.calculate_gain``) and zero biases. Its
+    input is a standard normal batch and the loss is the sum of its single
+    output over the batch, so every network receives exactly the gradient 1 per
+    sample at the output and only the layers in between differ.
+
+    Examples
+    --------
+    >>> import activation_functions as af
+    >>> r = run([af.sigmoid, af.relu], depth=4, width=8, batch=16, seeds=[0])
+    >>> r.grad_norms["sigmoid"].shape
+    (1, 4)
+    >>> r.first_to_last("sigmoid") < r.first_to_last("relu")
+    True
+    """
+    norms: dict[str, F64] = {}
+    for activation in activations:
+        rows = []
+        for seed in seeds:
+            with reproducible(seed):
+                x = torch.randn(batch, width)
+                net = mlp(activation, [width] * depth + [1])
+                out, pre = forward_recording(net, x)
+                torch.autograd.backward(out.sum())
+                rows.append([rms_row_norm(z.grad) for z in pre if z.grad is not None])
+        norms[activation.name] = np.array(rows, dtype=np.float64)
+    return VanishingResult(
+        depth=depth,
+        width=width,
+        batch=batch,
+        seeds=tuple(seeds),
+        grad_norms=norms,
+        derivative_max={a.name: derivative_max(a) for a in activations},
+    )
+
+
+def plot(result: VanishingResult) -> Figure:
+    """Gradient norm against layer (log scale), one line per activation.
+
+    Examples
+    --------
+    >>> import activation_functions as af
+    >>> fig = plot(run([af.tanh], depth=3, width=4, batch=4, seeds=[0]))
+    >>> fig.axes[0].get_yscale()
+    'log'
+    """
+    import matplotlib.pyplot as plt
+
+    from ._plot_utils import style
+
+    fig, ax = plt.subplots()
+    layers = np.arange(1, result.depth + 1)
+    for name, rows in result.grad_norms.items():
+        ax.plot(layers, result.typical(name), markersize=4, **style(name))
+        if rows.shape[0] > 1:
+            ax.fill_between(layers, rows.min(axis=0), rows.max(axis=0), alpha=0.15, **_fill(name))
+    ax.set_yscale("log")
+    ax.set_xlabel("layer (1 = next to the input)")
+    ax.set_ylabel("gradient norm (per sample)")
+    ax.set_title(f"Gradient norm per layer, {result.depth}-layer MLP at initialisation")
+    ax.legend(loc="best", ncols=2)
+    return fig
+
+
+def _fill(name: str) -> dict[str, Any]:
+    from ._plot_utils import style
+
+    return {"color": style(name)["color"], "linewidth": 0}
