@@ -7,6 +7,7 @@ honours this machine's local CPU build of torch, uv would download a CUDA build.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import nox
@@ -24,13 +25,17 @@ nox.options.sessions = ["lint", "tests", "doctest"]
 
 def install(session: nox.Session, *groups: str) -> None:
     """Install the package (editable) and the named dependency groups, pinned."""
-    requirements = [req for group in groups for req in nox.project.dependency_groups(PYPROJECT, group)]
+    requirements = [
+        req for group in groups for req in nox.project.dependency_groups(PYPROJECT, group)
+    ]
     session.install("-c", CONSTRAINTS, "-e", ".", *requirements)
 
 
 def sphinx_args(builder: str, out: Path) -> list[str]:
     """A strict sphinx-build: warnings are errors and every reference must resolve."""
-    return ["-b", builder, "-W", "-n", "--keep-going", "-T", str(DOCS), str(out)]
+    # Doctrees outside the HTML folder: they are not served and not part of the site.
+    doctrees = str(BUILD / "doctrees" / builder)
+    return ["-b", builder, "-W", "-n", "--keep-going", "-T", "-d", doctrees, str(DOCS), str(out)]
 
 
 @nox.session
@@ -75,16 +80,77 @@ def docs(session: nox.Session) -> None:
             "sphinx-autobuild",
             *sphinx_args("html", HTML),
             "--watch",
-            "src",
-            "--ignore",
-            "*/_build/*",
-            "--ignore",
-            "*/jupyter_execute/*",
-            "--ignore",
-            "*.ipynb_checkpoints*",
+            str(ROOT / "src"),
+            # Regular expressions on absolute paths: build output, executed notebooks,
+            # Jupyter checkpoints and bytecode written when the kernels import the
+            # package would otherwise trigger rebuild after rebuild (MyST-NB #331).
+            "--re-ignore",
+            r"/_build/",
+            "--re-ignore",
+            r"/jupyter_execute/",
+            "--re-ignore",
+            r"\.ipynb_checkpoints",
+            "--re-ignore",
+            r"/__pycache__/",
         )
         return
     session.run("sphinx-build", *sphinx_args("html", HTML))
+
+
+def ensure_site(session: nox.Session) -> None:
+    """Use the built site; if there is none, build it with the docs session, or fail."""
+    if (HTML / "index.html").is_file():
+        session.log(f"Testing the site built in {HTML} (rebuild it with: nox -s docs)")
+        return
+    # The docs session is the one definition of the build: run it rather than a copy of it.
+    session.log(f"No built site in {HTML}: running `nox -s docs` first")
+    noxfile = str(ROOT / "noxfile.py")
+    session.run(sys.executable, "-m", "nox", "-f", noxfile, "-s", "docs", external=True)
+    if not (HTML / "index.html").is_file():
+        session.error(f"`nox -s docs` left no {HTML / 'index.html'}")
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Test every page of the built site in Debian's Chromium (builds the site if missing).
+
+    Needs `apt-get install chromium fonts-wqy-microhei`. Screenshots: docs/_build/screenshots.
+    """
+    install(session, "browser")
+    ensure_site(session)
+    shots = BUILD / "screenshots"
+    shutil.rmtree(shots, ignore_errors=True)
+    # --confcutdir: tests/conftest.py belongs to the unit tests and imports what this venv lacks.
+    session.run(
+        *("pytest", "tests/browser", "--confcutdir=tests/browser", "-p", "no:cacheprovider"),
+        *(f"--site={HTML}", f"--screenshots={shots}", *session.posargs),
+    )
+
+
+@nox.session
+def lighthouse(session: nox.Session) -> None:
+    """Report, not a gate: Lighthouse scores per page, mobile and desktop, site served gzipped.
+
+    Needs Node >= 18.16 with npm, and Chromium. Reports: docs/_build/lighthouse.
+    """
+    ensure_site(session)
+    session.run("npm", "ci", "--prefix", "tests/browser", "--no-audit", "--no-fund", external=True)
+    report = ["python", "tests/browser/lighthouse_report.py", f"--site={HTML}"]
+    session.run(*report, f"--out={BUILD / 'lighthouse'}", *session.posargs)
+
+
+@nox.session(name="bench-docs")
+def bench_docs(session: nox.Session) -> None:
+    """Time cold, no-change, prose-edit and package-edit builds of a copy; page weights."""
+    install(session, "docs")
+    session.run("python", "benchmarks/bench_docs.py", *session.posargs)
+
+
+@nox.session
+def repro(session: nox.Session) -> None:
+    """Build the site twice from clean; fail naming every file that differs."""
+    install(session, "docs")
+    session.run("python", "benchmarks/repro_docs.py", *session.posargs)
 
 
 @nox.session(name="clean-docs", venv_backend="none")

@@ -42,6 +42,7 @@ extensions = [
     "notebook_download",  # each notebook page offered as a clean .ipynb
     "external_refs",  # a small offline map of NumPy/PyTorch API references
     "page_checks",  # fail the build on tracebacks, missing alt text, external assets
+    "image_sizes",  # width/height on every <img>: no layout shift while figures load
     "freshness",  # cache key covers src/: package edits re-execute the pages using it
 ]
 
@@ -75,8 +76,12 @@ nb_execution_cache_path = os.environ.get(
 # freshness (docs/_ext/freshness.py, owned by the docs-build engineer): a hash of these
 # sources joins each notebook's cache key, and pages whose code names one of the
 # modules are re-read and re-executed when it changes; nothing else is.
-freshness_sources = ["../src/activation_functions"]
+# constraints.txt too: a new pinned version of numpy or torch can change every output.
+freshness_sources = ["../src/activation_functions", "../constraints.txt"]
 freshness_modules = ["activation_functions"]
+# Notebooks missing from the cache run two or more at a time (one per core); this page
+# times code, so it runs on its own, never next to another kernel.
+freshness_execute_alone = ["experiments"]
 # Each kernel imports torch (about 1.2 s here); no cell should need more than a minute.
 nb_execution_timeout = 120
 nb_execution_raise_on_error = True  # a failing cell fails the build and names the page
@@ -106,6 +111,10 @@ napoleon_type_aliases = {
     "Activation": ":class:`~activation_functions.Activation`",
     "Interval": ":class:`~activation_functions.Interval`",
 }
+# napoleon merges its aliases into autodoc_type_aliases in place while reading; giving
+# autodoc the same mapping up front keeps the config identical between builds, so an
+# unchanged site is not re-read from scratch.
+autodoc_type_aliases = dict(napoleon_type_aliases)
 doctest_global_setup = "import numpy as np\nimport activation_functions as af"
 # Run the pages' {doctest} blocks; docstring examples are run by pytest --doctest-modules.
 doctest_test_doctest_blocks = ""
@@ -126,6 +135,9 @@ html_static_path = ["_static"]
 html_css_files = ["site.css"]
 html_copy_source = False  # the .ipynb download replaces "show source"
 html_show_sourcelink = False
+# No py-modindex.html: its three modules are all on api.html, no page links to it, and its
+# 11 px plus/minus toggler image fails Lighthouse's image-resolution check on phones.
+html_domain_indices = False
 html_last_updated_fmt = None
 html_math_renderer = "mathml"
 # The local extensions shape the HTML (MathML, download link, tabindex) after the
