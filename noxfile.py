@@ -50,7 +50,7 @@ def tests(session: nox.Session) -> None:
 def doctest(session: nox.Session) -> None:
     """Run the examples in the docstrings and in the pages' doctest blocks."""
     install(session, "test", "docs")
-    session.run("pytest", "--doctest-modules", "src", "-p", "no:randomly", *session.posargs)
+    session.run("pytest", "--doctest-modules", "src", *session.posargs)
     session.run("sphinx-build", *sphinx_args("doctest", BUILD / "doctest"))
 
 
