@@ -4,8 +4,18 @@ Run with ``nox -s repro`` (CI) or ``python benchmarks/repro_docs.py``. The site 
 built twice from clean (empty output, doctrees, executed notebooks and execution
 cache) with the environment a release build gets (``SOURCE_DATE_EPOCH`` = HEAD's
 commit time unless set). Then every file under ``docs/_build/html`` and every
-executed notebook under ``docs/_build/jupyter_execute`` is compared; each file that
-differs is named, with its first difference shown. Exit status 1 if any differ.
+executed notebook under ``docs/_build/jupyter_execute`` is compared byte for byte;
+each file that differs is named, with its first difference shown. Exit status 1 if
+any differ.
+
+One page is exempt: ``cost`` (docs/cost.md) times the activations on the build
+machine, as the experiments issue asks, so two builds cannot agree on its numbers.
+Exactly the files that carry those timings are left out of the byte comparison (see
+``timing_files``): the page's HTML, its executed notebook and glued values, and the
+figures only that page shows, found from its ``<img src>`` in each build. They are
+named with the reason, and still compared with the timings masked, so the page's
+prose, code and structure must be identical too. ``searchindex.js`` is compared byte
+for byte like every other file: the timings sit in a ``no-search`` block.
 
 By default the builds happen in the working tree, exactly where ``nox -s docs``
 builds (the second build is left in ``docs/_build/html``; the author's execution
@@ -19,14 +29,34 @@ from __future__ import annotations
 import argparse
 import difflib
 import filecmp
+import json
+import re
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from _docs_build import ROOT, Build, build_env, clean, copy_project, sphinx_build
 
 CONTEXT = 60  # characters shown either side of a difference in a long line
+
+# -- The allow-list: files that carry live timings ---------------------------------
+#: The one page whose numbers are measured while the site is built (the experiments
+#: issue: "time each activation at build time [...] with the machine and library
+#: versions printed"). Two builds cannot give it the same bytes; every other page can.
+TIMING_PAGE = "cost"
+#: Its files that carry the timings, and why; the figures are added per build, since
+#: their names are hashes of their content (see timing_files).
+TIMING_FILES = {
+    f"html/{TIMING_PAGE}.html": "the page: its prose quotes the timings and names the figure",
+    f"jupyter_execute/{TIMING_PAGE}.ipynb": "its executed notebook: the figure is a cell output",
+    f"jupyter_execute/{TIMING_PAGE}.glue.json": "the timings glued into the page's prose",
+}
+FIGURE_REASON = f"a figure drawn from the timings, shown by {TIMING_PAGE}.html only"
+_IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]+)\"")
+_PASTED = re.compile(r'(<span class="pasted-text">).*?(</span>)', re.DOTALL)
+_SIZE = re.compile(r'\s(?:width|height)="[^"]*"')
 
 
 def _tree_files(root: Path) -> set[str]:
@@ -71,9 +101,103 @@ def first_difference(a: bytes, b: bytes) -> str:
     return "\n".join("    " + d for d in list(diff)[:24])
 
 
-def compare(first: Path, second: Path, label: str) -> list[str]:
-    """Names of the files under the two roots that differ, printed with their first difference."""
-    fa, fb = _tree_files(first), _tree_files(second)
+def timing_files(html: Path, executed: Path) -> tuple[dict[str, str], list[str], list[str]]:
+    """One build's files that carry live timings, with the reasons; its timing figures; problems.
+
+    The figures are the ``_images/`` files that the timing page's ``<img src>`` names
+    (site assets such as the logo are shared by every page and compared as usual), with
+    their copies in jupyter_execute. Each must exist, and no other page may show it:
+    an exemption never covers a file another page depends on.
+    """
+    page = html / f"{TIMING_PAGE}.html"
+    if not page.is_file():
+        return {}, [], [f"html/{TIMING_PAGE}.html is missing: the timing page was not built"]
+    exempt, figures, problems = dict(TIMING_FILES), [], []
+    others = {
+        p.relative_to(html).as_posix(): p.read_text(errors="replace")
+        for p in html.rglob("*.html")
+        if p != page
+    }
+    for src in dict.fromkeys(_IMG_SRC.findall(page.read_text(errors="replace"))):
+        if not src.startswith("_images/"):
+            continue
+        name = src.removeprefix("_images/")
+        figures.append(name)
+        if not (html / src).is_file():
+            problems.append(f"html/{src} (shown by {TIMING_PAGE}.html) is missing")
+        if users := sorted(o for o, text in others.items() if name in text):
+            shown = ", ".join(users)
+            problems.append(f"html/{src} is a timing figure, yet also shown by {shown}")
+        exempt[f"html/{src}"] = FIGURE_REASON
+        if (executed / name).is_file():
+            exempt[f"jupyter_execute/{name}"] = FIGURE_REASON + " (the notebook's copy)"
+    return exempt, figures, problems
+
+
+def _mask_outputs(node: Any) -> Any:
+    """A notebook or glue record with every output's data replaced: its structure only."""
+    if isinstance(node, list):
+        return [_mask_outputs(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    masked = {key: _mask_outputs(value) for key, value in node.items()}
+    if "output_type" in node and isinstance(node.get("data"), dict):
+        masked["data"] = dict.fromkeys(node["data"], "<output>")
+    return masked
+
+
+def masked_timing_file(path: Path, figures: list[str]) -> str:
+    """The text of a timing file with the timings left out, for a comparison of the rest."""
+    text = path.read_text(errors="replace")
+    if path.suffix == ".html":
+        text = _PASTED.sub(r"\1<timing>\2", text)
+        for i, name in enumerate(figures):  # in order of appearance: the same in both builds
+            text = re.sub(
+                rf"<img\b[^>]*{re.escape(name)}[^>]*>", lambda m: _SIZE.sub("", m[0]), text
+            )
+            text = text.replace(name, f"<timing figure {i + 1}>")
+        return text
+    return json.dumps(_mask_outputs(json.loads(text)), indent=1, sort_keys=True)
+
+
+def compare_timing_files(
+    first: Path, second: Path, figures: tuple[list[str], list[str]]
+) -> list[str]:
+    """The exempt page, notebook and glue record must agree once the timings are masked."""
+    problems = []
+    if len(figures[0]) != len(figures[1]):
+        problems.append(
+            f"html/{TIMING_PAGE}.html shows {len(figures[0])} vs {len(figures[1])} figures"
+        )
+        print(f"  DIFFERS: {problems[-1]}")
+    for name in TIMING_FILES:
+        a, b = first / name, second / name
+        if not (a.is_file() or b.is_file()):
+            continue
+        if not (a.is_file() and b.is_file()):
+            problems.append(name)
+            print(f"  only in the {'first' if a.is_file() else 'second'} build: {name}")
+            continue
+        ma, mb = masked_timing_file(a, figures[0]), masked_timing_file(b, figures[1])
+        if ma != mb:
+            problems.append(f"{name} (beyond its timings)")
+            print(f"  DIFFERS beyond its timings: {name}")
+            print(first_difference(ma.encode(), mb.encode()))
+        else:
+            print(f"  {name}: identical once the timings are masked")
+    return problems
+
+
+def compare(
+    first: Path, second: Path, label: str, exempt: frozenset[str] = frozenset()
+) -> list[str]:
+    """Names of the files under the two roots that differ, printed with their first difference.
+
+    Files whose ``label/name`` is in ``exempt`` are skipped (the live timings).
+    """
+    fa, fb = (
+        {n for n in _tree_files(root) if f"{label}/{n}" not in exempt} for root in (first, second)
+    )
     problems = []
     for name in sorted(fa - fb):
         problems.append(f"{label}/{name}")
@@ -102,6 +226,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--strict", action="store_true", help="build with -W, as the docs session does"
     )
+    parser.add_argument(
+        "-D",
+        dest="define",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a conf.py value in both builds, as sphinx-build -D does",
+    )
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="repro-docs-"))
@@ -128,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
             doctrees,
             {**env, "AFX_JUPYTER_CACHE": str(cache)},
             strict=args.strict,
+            extra=tuple(f"-D{define}" for define in args.define),
         )
         if result.returncode != 0:
             print(result.log[-4000:], file=sys.stderr)
@@ -150,8 +283,22 @@ def main(argv: list[str] | None = None) -> int:
             if executed.exists():
                 shutil.move(executed, keep / "jupyter_execute")
 
-    problems = compare(keep / "html", html, "html")
-    problems += compare(keep / "jupyter_execute", executed, "jupyter_execute")
+    first_exempt, first_figures, problems = timing_files(keep / "html", keep / "jupyter_execute")
+    second_exempt, second_figures, more = timing_files(html, executed)
+    problems += more
+    exempt = {**first_exempt, **second_exempt}
+    print(f"\nExempt from the byte comparison: the live timings of {TIMING_PAGE}.html")
+    for name, reason in sorted(exempt.items()):
+        in_builds = [n for n, e in ((1, first_exempt), (2, second_exempt)) if name in e]
+        which = "" if len(in_builds) == 2 else f" [build {in_builds[0]} only]"
+        print(f"  {name}{which}: {reason}")
+    for message in problems:
+        print(f"  PROBLEM: {message}")
+    print("The timing files, compared with the timings masked:")
+    problems += compare_timing_files(keep, build_dir, (first_figures, second_figures))
+    print()
+    problems += compare(keep / "html", html, "html", frozenset(exempt))
+    problems += compare(keep / "jupyter_execute", executed, "jupyter_execute", frozenset(exempt))
     if problems:
         print(f"\nNOT reproducible: {len(problems)} file(s) differ between two clean builds:")
         for name in problems:
@@ -159,7 +306,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(first build kept in {keep})")
         return 1
     clean(tmp)
-    print("\nReproducible: the two clean builds are byte-identical.")
+    print(
+        "\nReproducible: apart from the timing files named above, the two clean"
+        " builds are byte-identical (searchindex.js included)."
+    )
     return 0
 
 

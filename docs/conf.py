@@ -79,9 +79,9 @@ nb_execution_cache_path = os.environ.get(
 # constraints.txt too: a new pinned version of numpy or torch can change every output.
 freshness_sources = ["../src/activation_functions", "../constraints.txt"]
 freshness_modules = ["activation_functions"]
-# Notebooks missing from the cache run two or more at a time (one per core); this page
-# times code, so it runs on its own, never next to another kernel.
-freshness_execute_alone = ["experiments"]
+# Notebooks missing from the cache run two or more at a time (one per core); the cost
+# page times code, so it runs on its own, never next to another kernel.
+freshness_execute_alone = ["cost"]
 # Each kernel imports torch (about 1.2 s here); no cell should need more than a minute.
 nb_execution_timeout = 120
 nb_execution_raise_on_error = True  # a failing cell fails the build and names the page
@@ -111,10 +111,6 @@ napoleon_type_aliases = {
     "Activation": ":class:`~activation_functions.Activation`",
     "Interval": ":class:`~activation_functions.Interval`",
 }
-# napoleon merges its aliases into autodoc_type_aliases in place while reading; giving
-# autodoc the same mapping up front keeps the config identical between builds, so an
-# unchanged site is not re-read from scratch.
-autodoc_type_aliases = dict(napoleon_type_aliases)
 doctest_global_setup = "import numpy as np\nimport activation_functions as af"
 # Run the pages' {doctest} blocks; docstring examples are run by pytest --doctest-modules.
 doctest_test_doctest_blocks = ""

@@ -14,6 +14,7 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 import torch
+from matplotlib.patches import Patch
 
 import activation_functions as af
 from activation_functions.experiments import (
@@ -44,6 +45,17 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def assert_line_hatches(fig):
+    """Every hatched area of the figure uses lines, never dots, circles or stars.
+
+    A dotted hatch is drawn as one small circle path per dot: it added 70-150 KB to
+    each SVG and pushed the Experiments page over its 1 MB budget. Lines cost < 1 KB.
+    """
+    hatches = {p.get_hatch() for p in fig.findobj(Patch)} - {None, ""}
+    assert all(set(h) <= set("/\\|-+xX") for h in hatches), hatches
+    return hatches
 
 
 # -- shared plumbing ----------------------------------------------------------
@@ -175,7 +187,7 @@ def test_zero_centred_sign_structure_and_convergence():
     # tanh (zero-centred, slope 1) learns faster than the sigmoid on the same weights and data.
     assert np.all(r.mean_loss("tanh") < r.mean_loss("sigmoid"))
     assert 0 <= r.centring_wins(zero_centred.PAIRS[0]) <= 2
-    zero_centred.plot(r)
+    assert assert_line_hatches(zero_centred.plot(r))
 
 
 # -- 4. cost --------------------------------------------------------------------
@@ -191,7 +203,7 @@ def test_cost_reports_positive_times_relative_to_numpy_relu():
     assert r.machine["torch threads"]
     with pytest.raises(KeyError):
         r.get("nothing")
-    cost.plot(r)
+    assert assert_line_hatches(cost.plot(r))
 
 
 # -- 5. saturation and batch normalisation ------------------------------------
@@ -214,7 +226,7 @@ def test_batchnorm_removes_saturation():
         assert np.all(with_bn <= without + 0.01), name
         z = r.first_layer[(name, True)].reshape(256, 32)
         np.testing.assert_allclose(z.mean(axis=0), 0.0, atol=1e-4)
-    batchnorm.plot(r)
+    assert assert_line_hatches(batchnorm.plot(r))
 
 
 # -- 6. dying ReLU --------------------------------------------------------------
@@ -239,7 +251,7 @@ def test_dying_relu_more_dead_units_at_high_learning_rate():
     assert r.gradient_ratio["leaky_relu"] > 0.0
     assert r.gradient_ratio["leaky_relu_0.2"] > r.gradient_ratio["leaky_relu"]
     assert r.diverged("relu") == 0
-    dying_relu.plot(r)
+    assert assert_line_hatches(dying_relu.plot(r))
 
 
 def test_column_stat_ignores_nan():

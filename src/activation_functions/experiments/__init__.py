@@ -1,5 +1,7 @@
 """Experiments that test the source article's claims; the site's Experiments page runs them.
 
+``cost`` alone runs on a page of its own (docs/cost.md): its timings change with every build.
+
 One module per claim. Each has a ``run()`` that returns a small frozen result
 dataclass (NumPy arrays and numbers, nothing drawn) and a ``plot(result)`` that
 draws the figure from it, so the numbers can be tested without a figure and the

@@ -266,7 +266,7 @@ def plot(result: CostResult) -> Figure:
             hatches.append(HATCHES[names.index(t.activation)])
         else:
             colours.append("#bbbbbb")
-            hatches.append("xx")
+            hatches.append("++")  # not LeakyReLU's "xx"
     positions = np.arange(len(values))
     bars = ax.barh(positions, values, color=colours, hatch=hatches, edgecolor=INK, linewidth=0.6)
     ax.bar_label(bars, labels=[f"{v:.3g}×" for v in values], padding=3, fontsize=9)
