@@ -3,7 +3,8 @@
 No image file is committed under ``docs/``: both icons are SVG drawings of the
 sigmoid, made with :mod:`activation_functions` itself, written next to the build
 output and handed to Sphinx as ``html_favicon`` and ``html_logo``, which copies
-them to ``_static/`` at the site root.
+them to ``_static/`` at the site root. Every page's template context gets the logo's
+size in CSS pixels (``site_logo_size``) for the ``<img>``'s width and height.
 
 Sphinx checks that those files exist in a ``config-inited`` handler of priority
 800, so the drawing happens in an earlier ``config-inited`` handler (priority
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 #: A mid-tone blue: at least 3:1 against both furo's white and its near-black background.
 CURVE = "#2b7bd9"
 AXES = "#7a7a7a"
+#: The logo's side in inches (matplotlib writes the SVG 72 pt = 96 CSS px per inch).
+LOGO_INCHES = 1.6
 
 
 def _svg(draw: Any, size: float) -> bytes:
@@ -98,12 +101,21 @@ def draw_icons(app: Sphinx, config: Config) -> None:
     favicon = folder / "favicon.svg"
     logo = folder / "logo.svg"
     _write_if_changed(favicon, _svg(_draw_favicon, 0.64))
-    _write_if_changed(logo, _svg(_draw_logo, 1.6))
+    _write_if_changed(logo, _svg(_draw_logo, LOGO_INCHES))
     # Absolute paths: Sphinx joins them to the conf directory, which leaves them as they are.
     config.html_favicon = str(favicon)
     config.html_logo = str(logo)
 
 
+def logo_size(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """The logo's size in CSS px, for its width/height in _templates/sidebar/brand.html."""
+    side = round(LOGO_INCHES * 96)
+    context["site_logo_size"] = (side, side)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", draw_icons, priority=700)
+    app.connect("html-page-context", logo_size)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
