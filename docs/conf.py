@@ -44,6 +44,7 @@ extensions = [
     "page_checks",  # fail the build on tracebacks, missing alt text, external assets
     "image_sizes",  # width/height on every <img>: no layout shift while figures load
     "freshness",  # cache key covers src/: package edits re-execute the pages using it
+    "stream_merge",  # printed output joined exactly: pages do not depend on kernel timing
 ]
 
 templates_path = ["_templates"]
@@ -88,7 +89,10 @@ nb_execution_raise_on_error = True  # a failing cell fails the build and names t
 nb_execution_show_tb = True  # ... and prints the traceback to the build log, not a page
 nb_execution_allow_errors = False
 nb_output_stderr = "warn"  # warnings printed by a cell are build warnings (errors with -W)
-nb_merge_streams = True
+# One block per cell for what it prints, however the kernel chunked it: done exactly by
+# _ext/stream_merge.py (MyST-NB's nb_merge_streams turns a split inside a line into a
+# line break, so the page would still depend on timing).
+nb_merge_streams = False
 nb_ipywidgets_js = {}  # never load the widget manager from a CDN (no widgets here)
 nb_render_markdown_format = "myst"  # Markdown outputs may contain $math$
 nb_render_image_options = {"class": "nb-figure"}
