@@ -334,3 +334,45 @@ class SGD:
             if isinstance(lr, torch.Tensor):
                 lr = lr.view(-1, *([1] * (p.dim() - 1)))
             p.sub_(lr * update)
+
+
+def train(
+    nets: Ensemble,
+    optimiser: SGD,
+    data: tuple[torch.Tensor, torch.Tensor],
+    *,
+    batch: int,
+    steps: int,
+    generator: torch.Generator,
+    record_every: int = 0,
+) -> list[list[float]]:
+    """Mini-batch training of every member at once; the experiments' one training loop.
+
+    Each step draws one mini-batch per member (``sample_batches`` with ``generator``),
+    back-propagates the sum of the members' mean losses (so each member gets its own
+    gradient) and lets ``optimiser`` update. With ``record_every`` > 0, each member's
+    loss on all of ``data`` is recorded after every ``record_every`` steps.
+
+    Returns the records, one list of ``nets.size`` losses per record.
+
+    Examples
+    --------
+    >>> import activation_functions as af
+    >>> nets = Ensemble(af.relu, (2, 4, 1), seeds=[0, 1])
+    >>> x, y = torch.randn(16, 2), (torch.arange(16) % 2).float()
+    >>> order = torch.Generator().manual_seed(0)
+    >>> opt = SGD(nets.parameters(), lr=0.1)
+    >>> records = train(nets, opt, (x, y), batch=4, steps=6, generator=order, record_every=3)
+    >>> [len(r) for r in records]
+    [2, 2]
+    """
+    x, y = data
+    records = []
+    for step in range(1, steps + 1):
+        idx = sample_batches(x.shape[0], nets.size, batch, generator)
+        optimiser.zero_grad()
+        torch.autograd.backward(binary_losses(nets, x[idx], y[idx]).sum())
+        optimiser.step()
+        if record_every and step % record_every == 0:
+            records.append(full_data_losses(nets, x, y))
+    return records

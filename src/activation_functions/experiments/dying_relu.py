@@ -20,7 +20,7 @@ import torch
 from numpy.typing import NDArray
 from torch import nn
 
-from ._torch_utils import SGD, Ensemble, binary_losses, reproducible, sample_batches
+from ._torch_utils import SGD, Ensemble, binary_losses, reproducible, train
 from .datasets import two_spirals
 
 if TYPE_CHECKING:
@@ -119,25 +119,6 @@ def _all_negative(nets: Ensemble, probe: torch.Tensor) -> torch.Tensor:
     return torch.cat([(z <= 0).all(dim=1) for z in pre[:-1]], dim=1)
 
 
-def _sgd(
-    nets: Ensemble,
-    data: tuple[torch.Tensor, torch.Tensor],
-    learning_rates: torch.Tensor,
-    *,
-    steps: int,
-    generator: torch.Generator,
-    batch: int,
-) -> None:
-    """Plain SGD, each member with its own learning rate."""
-    x, y = data
-    optimiser = SGD(nets.parameters(), lr=learning_rates)
-    for _ in range(steps):
-        idx = sample_batches(x.shape[0], nets.size, batch, generator)
-        optimiser.zero_grad()
-        torch.autograd.backward(binary_losses(nets, x[idx], y[idx]).sum())
-        optimiser.step()
-
-
 def _gradient_ratios(
     nets: Ensemble, data: tuple[torch.Tensor, torch.Tensor], mask: torch.Tensor
 ) -> list[float]:
@@ -195,7 +176,7 @@ def run(
     if recovery_from not in learning_rates:
         raise ValueError("recovery_from must be one of the learning rates")
     x_np, y_np = two_spirals(n_points, turns=1.0, seed=0)
-    train = (torch.tensor(x_np, dtype=torch.float32), torch.tensor(y_np, dtype=torch.float32))
+    data = (torch.tensor(x_np, dtype=torch.float32), torch.tensor(y_np, dtype=torch.float32))
     p_np, q_np = two_spirals(probe_size, turns=1.0, seed=1)
     probe = (torch.tensor(p_np, dtype=torch.float32), torch.tensor(q_np, dtype=torch.float32))
     n_lr = len(learning_rates)
@@ -213,7 +194,8 @@ def run(
                 start = _all_negative(nets, probe[0]).double().mean(dim=1)
                 at_init = [float(start[i * n_lr]) for i in range(len(seeds))]
             order = torch.Generator().manual_seed(0)
-            _sgd(nets, train, member_lrs, steps=steps, generator=order, batch=batch)
+            sgd = SGD(nets.parameters(), lr=member_lrs)  # each member its own learning rate
+            train(nets, sgd, data, batch=batch, steps=steps, generator=order)
             finite = nets.member_finite()
             mask = _all_negative(nets, probe[0])
             share = mask.double().mean(dim=1).masked_fill(~finite, math.nan)
@@ -221,7 +203,8 @@ def run(
             member_ratios = _gradient_ratios(nets, probe, mask)
             ratios[unit.key] = _finite_mean([member_ratios[m] for m in examined if finite[m]])
             recovery_lrs = torch.full_like(member_lrs, recovery_learning_rate)
-            _sgd(nets, train, recovery_lrs, steps=recovery_steps, generator=order, batch=batch)
+            recovery_sgd = SGD(nets.parameters(), lr=recovery_lrs)
+            train(nets, recovery_sgd, data, batch=batch, steps=recovery_steps, generator=order)
             still = _all_negative(nets, probe[0])
             dead = sum(int(mask[m].sum()) for m in examined if finite[m])
             back = sum(int((mask[m] & ~still[m]).sum()) for m in examined if finite[m])

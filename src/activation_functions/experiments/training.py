@@ -19,15 +19,7 @@ from numpy.typing import NDArray
 
 from ..activation import Activation
 from ..functions import ACTIVATIONS
-from ._torch_utils import (
-    SGD,
-    Ensemble,
-    binary_losses,
-    forward,
-    full_data_losses,
-    reproducible,
-    sample_batches,
-)
+from ._torch_utils import SGD, Ensemble, forward, reproducible, train
 from .datasets import two_spirals
 
 if TYPE_CHECKING:
@@ -122,14 +114,15 @@ def run(
             nets = Ensemble(activation, widths, seeds)
             optimiser = SGD(nets.parameters(), lr=learning_rate, momentum=momentum)
             order = torch.Generator().manual_seed(0)
-            curve = []
-            for step in range(1, steps + 1):
-                idx = sample_batches(x.shape[0], nets.size, batch, order)
-                optimiser.zero_grad()
-                torch.autograd.backward(binary_losses(nets, x[idx], y[idx]).sum())
-                optimiser.step()
-                if step % record_every == 0:
-                    curve.append(full_data_losses(nets, x, y))
+            curve = train(
+                nets,
+                optimiser,
+                (x, y),
+                batch=batch,
+                steps=steps,
+                generator=order,
+                record_every=record_every,
+            )
             with torch.no_grad():
                 logits = forward(nets, hx.expand(nets.size, *hx.shape)).squeeze(-1)
         losses[activation.name] = np.asarray(curve, dtype=np.float64).T

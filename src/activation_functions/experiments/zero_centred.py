@@ -28,15 +28,7 @@ import torch
 from numpy.typing import NDArray
 from torch import nn
 
-from ._torch_utils import (
-    SGD,
-    Ensemble,
-    binary_losses,
-    forward,
-    full_data_losses,
-    reproducible,
-    sample_batches,
-)
+from ._torch_utils import SGD, Ensemble, forward, reproducible, train
 from .datasets import two_spirals
 
 if TYPE_CHECKING:
@@ -196,14 +188,15 @@ def run(
             per_sample[variant.key], per_batch[variant.key] = _sign_fractions(nets, x, y, batch)
             optimiser = SGD(nets.parameters(), lr=learning_rate)
             order = torch.Generator().manual_seed(0)
-            curve = []
-            for step in range(1, steps + 1):
-                idx = sample_batches(x.shape[0], nets.size, batch, order)
-                optimiser.zero_grad()
-                torch.autograd.backward(binary_losses(nets, x[idx], y[idx]).sum())
-                optimiser.step()
-                if step % record_every == 0:
-                    curve.append(full_data_losses(nets, x, y))
+            curve = train(
+                nets,
+                optimiser,
+                (x, y),
+                batch=batch,
+                steps=steps,
+                generator=order,
+                record_every=record_every,
+            )
         losses[variant.key] = np.asarray(curve, dtype=np.float64).T
     return ZeroCentredResult(
         widths=tuple(widths),
