@@ -7,11 +7,17 @@ who learnt "Sigmoid is the solid blue line" can rely on it, in greyscale too.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from ..activation import Activation
 from ..functions import ACTIVATIONS
 from ..plotting import COLOURS, LINE_STYLES
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 #: One marker per activation, so curves differ by shape as well as colour and dashes.
 MARKERS = ("o", "s", "^", "D", "v", "P")
@@ -51,3 +57,32 @@ def extra_style(i: int, label: str) -> dict[str, Any]:
 #: Bar hatches, so bars differ by pattern as well as colour (and in greyscale). Only line
 #: hatches: a dotted one ("...") draws a circle path per dot and adds 70-150 KB to an SVG.
 HATCHES = ("", "///", "--", "xx", "\\\\", "++")
+
+
+def plot_mean_and_band(
+    ax: Axes,
+    x: NDArray[np.float64],
+    runs: NDArray[np.float64],
+    line_style: dict[str, Any],
+    *,
+    markevery: int,
+    alpha: float,
+) -> None:
+    """Draw the mean of ``runs`` (one row per seed) as a line and their min-max as a band.
+
+    The band takes the line's colour, so the pair reads as one curve.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> runs = np.array([[1.0, 0.5], [3.0, 1.5]])
+    >>> plot_mean_and_band(ax, np.array([0.0, 1.0]), runs, style("relu"), markevery=1, alpha=0.2)
+    >>> ax.lines[0].get_ydata().tolist()
+    [2.0, 1.0]
+    >>> plt.close(fig)
+    """
+    ax.plot(x, runs.mean(axis=0), markevery=markevery, markersize=5, **line_style)
+    ax.fill_between(
+        x, runs.min(axis=0), runs.max(axis=0), color=line_style["color"], alpha=alpha, linewidth=0
+    )

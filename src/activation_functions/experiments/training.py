@@ -151,21 +151,12 @@ def plot(result: TrainingResult) -> Figure:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
-    from ._plot_utils import style
+    from ._plot_utils import plot_mean_and_band, style
 
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     every = max(1, len(result.steps) // 10)
     for name, curves in result.losses.items():
-        s = style(name)
-        ax.plot(result.steps, curves.mean(axis=0), markevery=every, markersize=5, **s)
-        ax.fill_between(
-            result.steps,
-            curves.min(axis=0),
-            curves.max(axis=0),
-            color=s["color"],
-            alpha=0.18,
-            linewidth=0,
-        )
+        plot_mean_and_band(ax, result.steps, curves, style(name), markevery=every, alpha=0.18)
     ax.set_yscale("log")
     low = min(float(c.min()) for c in result.losses.values())
     high = max(float(c.max()) for c in result.losses.values())

@@ -221,7 +221,7 @@ def plot(result: ZeroCentredResult) -> Figure:
     """
     import matplotlib.pyplot as plt
 
-    from ._plot_utils import extra_style, style
+    from ._plot_utils import extra_style, plot_mean_and_band, style
 
     styles = {
         "sigmoid": style("sigmoid"),
@@ -259,15 +259,9 @@ def plot(result: ZeroCentredResult) -> Figure:
     for v in VARIANTS:
         s = dict(styles[v.key])
         s["label"] = v.label
-        mean = result.losses[v.key].mean(axis=0)
-        curves.plot(result.steps, mean, markevery=max(1, len(result.steps) // 8), markersize=5, **s)
-        curves.fill_between(
-            result.steps,
-            result.losses[v.key].min(axis=0),
-            result.losses[v.key].max(axis=0),
-            color=s["color"],
-            alpha=0.15,
-            linewidth=0,
+        every = max(1, len(result.steps) // 8)
+        plot_mean_and_band(
+            curves, result.steps, result.losses[v.key], s, markevery=every, alpha=0.15
         )
     curves.set_xlabel("SGD step")
     curves.set_ylabel("training loss (all points)")
