@@ -140,7 +140,9 @@ def _build(docs: Path) -> str:
 
 
 def _stdout_blocks(page: str) -> list[str]:
-    blocks = re.findall(r'<div class="output stream[^"]*">.*?<pre>(.*?)</pre>', page, re.DOTALL)
+    blocks = re.findall(
+        r'<div class="output stream[^"]*">.*?<pre[^>]*>(.*?)</pre>', page, re.DOTALL
+    )
     return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks]
 
 
