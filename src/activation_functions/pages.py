@@ -22,8 +22,9 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .activation import Activation
@@ -152,6 +153,95 @@ def properties_table(activation: Activation[Any]) -> str:
     return f"{table}\n\nPyTorch: {spellings}."
 
 
+def below(value: float, bound: float) -> str:
+    """``value`` for prose, or "less than ``bound``" when it is smaller.
+
+    Rounding residues (the last bits of a matrix product) depend on the BLAS kernel
+    and the number of threads; reporting them against a bound keeps a page's text the
+    same on every machine while still saying how small they are.
+
+    >>> below(3.1e-16, 2.2e-14)
+    'less than 2.2e-14'
+    >>> below(0.25, 2.2e-14)
+    '0.25'
+    """
+    if abs(value) < bound:
+        return f"less than {num(bound, '.2g')}"
+    return num(value, ".2g")
+
+
+def formula(latex: str) -> Any:
+    r"""A LaTeX formula as a displayable object, for a page's prose (``{glue}`name```).
+
+    >>> formula(r"(0, 1)")._repr_latex_()
+    '$\\displaystyle (0, 1)$'
+    """
+    from IPython.display import Math
+
+    return Math(latex)
+
+
+def formulas(activation: Activation[Any]) -> tuple[Any, Any]:
+    r"""The record's definition and derivative, as two displayable formulas.
+
+    Every page shows its formulas from the record, so each is written once.
+
+    >>> import activation_functions as af
+    >>> definition, derivative = formulas(af.relu)
+    >>> definition.data == af.relu.latex, derivative.data == af.relu.derivative_latex
+    (True, True)
+    """
+    return formula(activation.latex), formula(activation.derivative_latex)
+
+
+def show_formulas(activation: Activation[Any]) -> None:
+    """Display :func:`formulas` (the definition above the derivative) in a notebook."""
+    from IPython.display import display
+
+    display(*formulas(activation))
+
+
+def torch_version() -> str:
+    """The installed PyTorch's version without the build tag: '2.13.0', not '2.13.0+cpu'.
+
+    >>> import torch
+    >>> torch.__version__.startswith(torch_version())
+    True
+    """
+    import torch
+
+    return str(torch.__version__).split("+")[0]
+
+
+def torch_callable(form: str, **parameters: float) -> Callable[..., Any]:
+    """The PyTorch object a record spells ``form``, ready to call on a tensor.
+
+    A module class (``torch.nn.Sigmoid``) is constructed first, with ``parameters``;
+    a function (``torch.sigmoid``) gets ``parameters`` as keywords. That difference
+    is the point of the three spellings: a module is built once, then called.
+
+    >>> import torch
+    >>> torch_callable("torch.nn.LeakyReLU", negative_slope=0.2)
+    LeakyReLU(negative_slope=0.2)
+    >>> torch_callable("torch.relu")(torch.tensor([-1.0, 2.0]))
+    tensor([0., 2.])
+    >>> torch_callable("torch.nn.Nothing")
+    Traceback (most recent call last):
+    ...
+    ValueError: no PyTorch object named 'torch.nn.Nothing'
+    """
+    import importlib
+
+    module_name, _, attribute = form.rpartition(".")
+    try:
+        target = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError):
+        raise ValueError(f"no PyTorch object named {form!r}") from None
+    if isinstance(target, type):
+        return target(**parameters)  # type: ignore[no-any-return]
+    return functools.partial(target, **parameters)
+
+
 def glue(name: str, value: object, display: bool = False) -> None:
     """Hand ``value`` to MyST-NB under ``name``; print it where MyST-NB is absent.
 
@@ -167,7 +257,8 @@ def glue(name: str, value: object, display: bool = False) -> None:
 
             show(value)
         else:
-            print(f"{name}: {value}")
+            latex = getattr(value, "_repr_latex_", None)
+            print(f"{name}: {latex() if latex else value}")
         return
     myst_glue(name, value, display=display)
 
