@@ -4,6 +4,10 @@ A companion module of the website, like :mod:`activation_functions.experiments`:
 core package never imports it. Each page's helper cell is one import of this module,
 so a number is formatted the same way on every page.
 
+:func:`show_formulas` displays a record's definition and derivative, and
+:func:`torch_callable` turns a record's PyTorch spelling (``a.torch_forms``) into
+something to call, so no page retypes a formula or a spelling.
+
 :func:`glue` hands a value to MyST-NB when the page is built; in a downloaded
 notebook, where MyST-NB is not installed, it prints the value instead.
 
@@ -178,7 +182,7 @@ def formula(latex: str) -> Any:
     """
     from IPython.display import Math
 
-    return Math(latex)
+    return Math(latex)  # type: ignore[no-untyped-call]
 
 
 def formulas(activation: Activation[Any]) -> tuple[Any, Any]:
@@ -198,7 +202,7 @@ def show_formulas(activation: Activation[Any]) -> None:
     """Display :func:`formulas` (the definition above the derivative) in a notebook."""
     from IPython.display import display
 
-    display(*formulas(activation))
+    display(*formulas(activation))  # type: ignore[no-untyped-call]
 
 
 def torch_version() -> str:
@@ -250,12 +254,12 @@ def glue(name: str, value: object, display: bool = False) -> None:
     notebook still shows every number the page states.
     """
     try:
-        from myst_nb import glue as myst_glue
+        from myst_nb import glue as myst_glue  # type: ignore[import-untyped]
     except ImportError:
         if display:
             from IPython.display import display as show
 
-            show(value)
+            show(value)  # type: ignore[no-untyped-call]
         else:
             latex = getattr(value, "_repr_latex_", None)
             print(f"{name}: {latex() if latex else value}")
