@@ -23,9 +23,8 @@ from torch import nn
 
 from ..activation import Activation
 from ..functions import sigmoid, tanh
-from ._torch_utils import forward, reproducible
+from ._torch_utils import derivative_max, forward, reproducible
 from .datasets import shifted_gaussian
-from .vanishing import derivative_max
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
