@@ -21,6 +21,7 @@ import torch
 from matplotlib.patches import Patch
 
 import activation_functions as af
+from activation_functions import experiments
 from activation_functions.experiments import (
     batchnorm,
     cost,
@@ -32,7 +33,6 @@ from activation_functions.experiments import (
     vanishing,
     zero_centred,
 )
-from activation_functions import experiments
 from activation_functions.experiments._torch_utils import (
     FALLBACK_GAIN,
     SGD,
@@ -373,8 +373,12 @@ def test_column_stat_ignores_nan():
 
 def test_training_relu_beats_sigmoid_and_noise_rule():
     r = training.run(
-        widths=(2, 16, 16, 1), learning_rates=(0.03, 0.3), steps=300, record_every=50,
-        seeds=[0, 1, 2], target=0.5,
+        widths=(2, 16, 16, 1),
+        learning_rates=(0.03, 0.3),
+        steps=300,
+        record_every=50,
+        seeds=[0, 1, 2],
+        target=0.5,
     )
     assert r.losses["relu"].shape == (3, 6)
     assert r.final_mean("relu") < r.final_mean("sigmoid")
@@ -391,8 +395,13 @@ def test_training_relu_beats_sigmoid_and_noise_rule():
 
 def test_training_keeps_the_fastest_learning_rate_and_times_the_target():
     r = training.run(
-        [af.relu, af.tanh], widths=(2, 16, 1), learning_rates=(0.001, 0.3), steps=200,
-        record_every=20, seeds=[0, 1], target=0.6,
+        [af.relu, af.tanh],
+        widths=(2, 16, 1),
+        learning_rates=(0.001, 0.3),
+        steps=200,
+        record_every=20,
+        seeds=[0, 1],
+        target=0.6,
     )
     for name in ("relu", "tanh"):
         grid = r.steps_grid[name]
@@ -437,7 +446,10 @@ def test_naive_formulas_do_not_warn():
 
 def test_two_runs_give_identical_numbers():
     kwargs = {"widths": (2, 8, 8, 1), "steps": 40, "record_every": 10, "seeds": [0, 1]}
-    a, b = training.run(learning_rates=(0.1,), **kwargs), training.run(learning_rates=(0.1,), **kwargs)
+    a, b = (
+        training.run(learning_rates=(0.1,), **kwargs),
+        training.run(learning_rates=(0.1,), **kwargs),
+    )
     for name in a.losses:
         assert np.array_equal(a.losses[name], b.losses[name])
     za, zb = zero_centred.run(**kwargs), zero_centred.run(**kwargs)

@@ -86,10 +86,24 @@ def derivative_max(activation: Activation[Any], *, limit: float = 10.0, num: int
 FALLBACK_GAIN = math.sqrt(2.0)
 
 
-def gain(activation: Activation[Any]) -> float:
-    """PyTorch's recommended initialisation gain for ``activation`` (``calculate_gain``).
+def recommended_gain(activation: Activation[Any]) -> float | None:
+    """PyTorch's ``calculate_gain`` for ``activation``; ``None`` where PyTorch has none.
 
-    For an activation PyTorch has no recommendation for, :data:`FALLBACK_GAIN`.
+    Examples
+    --------
+    >>> import activation_functions as af
+    >>> recommended_gain(af.sigmoid)
+    1.0
+    """
+    param = activation.parameters.get("negative_slope")
+    try:
+        return float(nn.init.calculate_gain(activation.name, param))  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+def gain(activation: Activation[Any]) -> float:
+    """The initialisation gain the experiments use: PyTorch's, else :data:`FALLBACK_GAIN`.
 
     Examples
     --------
@@ -97,11 +111,8 @@ def gain(activation: Activation[Any]) -> float:
     >>> [round(gain(a), 3) for a in (af.sigmoid, af.tanh, af.relu, af.leaky_relu)]
     [1.0, 1.667, 1.414, 1.414]
     """
-    param = activation.parameters.get("negative_slope")
-    try:
-        return float(nn.init.calculate_gain(activation.name, param))  # type: ignore[arg-type]
-    except ValueError:
-        return FALLBACK_GAIN
+    recommended = recommended_gain(activation)
+    return FALLBACK_GAIN if recommended is None else recommended
 
 
 def mlp(

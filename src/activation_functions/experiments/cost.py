@@ -24,6 +24,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -198,8 +199,15 @@ def run(
         # (group, activation, code, label, element count, {dtype: function})
         cases: list[tuple[str, str, str, str, int, dict[str, Callable[[], Any]]]] = []
 
-        def add(group: str, name: str, code: str, label: str, count: int, make: Any) -> None:
-            cases.append((group, name, code, label, count, {d: make(d) for d in xs}))
+        def add(
+            group: str, name: str, code: str, label: str, *, count: int, inputs: Any, func: Any
+        ) -> None:
+            """One case, timed in both dtypes: ``func(inputs[dtype][:count])``."""
+            by_dtype: dict[str, Callable[[], Any]] = {
+                d: partial(func, inputs[d] if count == size else inputs[d][:count].copy())
+                for d in xs
+            }
+            cases.append((group, name, code, label, count, by_dtype))
 
         for act in activations:
             formula = getattr(article, act.name, None)
@@ -207,24 +215,50 @@ def run(
                 looped = act.name in LOOPED
                 count = small_size if looped else size
                 add(
-                    "NumPy (article)", act.name, ARTICLE_CODE[act.name],
-                    f"article's {act.display_name}" + (" (list)" if looped else ""), count,
-                    lambda d, f=formula, c=count: (lambda v=xs[d][:c].copy(): f(v)),
+                    "NumPy (article)",
+                    act.name,
+                    ARTICLE_CODE[act.name],
+                    f"article's {act.display_name}" + (" (list)" if looped else ""),
+                    count=count,
+                    inputs=xs,
+                    func=formula,
                 )
         for act in activations:
             if act.name in NUMPY_FORMS:
                 code, func = NUMPY_FORMS[act.name]
-                add("NumPy", act.name, code, code.split("(")[0] + f" ({act.display_name})",
-                    size, lambda d, f=func: (lambda v=xs[d]: f(v)))
+                add(
+                    "NumPy",
+                    act.name,
+                    code,
+                    code.split("(")[0] + f" ({act.display_name})",
+                    count=size,
+                    inputs=xs,
+                    func=func,
+                )
         for act in activations:
-            add("this package", act.name, f"af.{act.name}(x)", f"af.{act.name}", size,
-                lambda d, f=act: (lambda v=xs[d]: f(v)))
+            add(
+                "this package",
+                act.name,
+                f"af.{act.name}(x)",
+                f"af.{act.name}",
+                count=size,
+                inputs=xs,
+                func=act,
+            )
         for act in activations:
             module = activation_module(act)
-            add("PyTorch", act.name, f"{act.torch_module}()(t)", act.torch_module.removeprefix("torch."),
-                size, lambda d, m=module: (lambda v=ts[d]: m(v)))
-        add("PyTorch", "linear", f"a @ w ({n}×{n} by {n}×{n})", f"linear layer, {n} units", n * n,
-            lambda d: (lambda a=mats[d][0], w=mats[d][1]: a @ w))
+            add(
+                "PyTorch",
+                act.name,
+                f"{act.torch_module}()(t)",
+                act.torch_module.removeprefix("torch."),
+                count=size,
+                inputs=ts,
+                func=module,
+            )
+        matmuls: dict[str, Callable[[], Any]] = {d: partial(torch.matmul, *mats[d]) for d in xs}
+        code = f"a @ w ({n}×{n} by {n}×{n})"
+        cases.append(("PyTorch", "linear", code, f"linear layer, {n} units", n * n, matmuls))
         funcs = [f for case in cases for f in case[-1].values()]
         medians = iter(_interleaved_medians(funcs, repeats))
         timings = tuple(

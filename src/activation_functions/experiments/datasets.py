@@ -73,7 +73,9 @@ def plot_two_spirals(points: F64, labels: F64) -> Any:
     fig, ax = plt.subplots(figsize=(3.4, 3.4))
     for label, marker, colour in ((0, "o", "#0072B2"), (1, "^", "#D55E00")):
         chosen = points[labels == label]
-        ax.scatter(chosen[:, 0], chosen[:, 1], s=9, marker=marker, color=colour, label=f"class {label}")
+        ax.scatter(
+            chosen[:, 0], chosen[:, 1], s=9, marker=marker, color=colour, label=f"class {label}"
+        )
     ax.set_aspect("equal")
     ax.set_title("The two-spirals task")
     return fig

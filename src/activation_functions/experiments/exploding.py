@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 from numpy.typing import NDArray
+from torch import nn
 
 from ..activation import Activation
 from ..functions import ACTIVATIONS
-from torch import nn
-
 from ._torch_utils import derivative_max, forward_recording, gain, mlp, reproducible, rms_row_norm
 
 if TYPE_CHECKING:
@@ -138,7 +137,8 @@ def run(
                     net = mlp(layer, [width] * depth + [1], std_multiplier=g, std_gain=1.0)
                     out, pre = forward_recording(net, x)
                     torch.autograd.backward(out.sum())
-                    assert pre[0].grad is not None and pre[-1].grad is not None
+                    assert pre[0].grad is not None
+                    assert pre[-1].grad is not None
                     ratios.append(rms_row_norm(pre[0].grad) / rms_row_norm(pre[-1].grad))
             study[(network, g)] = float(np.exp(np.mean(np.log(ratios))))
     return ExplodingResult(

@@ -26,6 +26,7 @@ from ._torch_utils import (
     forward_recording,
     gain,
     mlp,
+    recommended_gain,
     reproducible,
     rms_row_norm,
 )
@@ -54,6 +55,8 @@ class VanishingResult:
     derivative_max: dict[str, float]
     #: The initialisation gain each network used (PyTorch's recommendation).
     gains: dict[str, float]
+    #: Activations PyTorch recommends no gain for (they use ``FALLBACK_GAIN``).
+    without_recommendation: tuple[str, ...] = ()
 
     def typical(self, name: str) -> F64:
         """Geometric mean over seeds of the per-layer gradient norms."""
@@ -114,6 +117,7 @@ def run(
         grad_norms=norms,
         derivative_max={a.name: derivative_max(a) for a in activations},
         gains={a.name: gain(a) for a in activations},
+        without_recommendation=tuple(a.name for a in activations if recommended_gain(a) is None),
     )
 
 

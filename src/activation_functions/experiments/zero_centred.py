@@ -103,7 +103,10 @@ VARIANTS = (
 MATCHED = (
     Variant("centred_weights", "Sigmoid − ½, tanh's weights", "sigmoid", -0.5, matched="weights"),
     Variant(
-        "centred_matched", "Sigmoid − ½, tanh's weights and steps", "sigmoid", -0.5,
+        "centred_matched",
+        "Sigmoid − ½, tanh's weights and steps",
+        "sigmoid",
+        -0.5,
         matched="weights+lr",
     ),
 )
@@ -242,7 +245,9 @@ def _nets(variant: Variant, widths: Sequence[int], seeds: Sequence[int]) -> Ense
     if variant.matched:
         weight_scales, bias_scales = matched_scales(len(widths) - 1)
         with torch.no_grad():
-            for w, b, cw, cb in zip(nets.weights, nets.biases, weight_scales, bias_scales):
+            for w, b, cw, cb in zip(
+                nets.weights, nets.biases, weight_scales, bias_scales, strict=True
+            ):
                 w.mul_(cw)
                 b.mul_(cb)
     return nets
@@ -299,7 +304,9 @@ def run(
             if not variant.matched:
                 partition = torch.Generator().manual_seed(1)
                 signs[variant.key] = _sign_stats(nets, x, y, batch, partition)
-            optimiser = SGD(nets.parameters(), lr=learning_rate, lr_scales=_lr_scales(variant, nets))
+            optimiser = SGD(
+                nets.parameters(), lr=learning_rate, lr_scales=_lr_scales(variant, nets)
+            )
             order = torch.Generator().manual_seed(0)
             curve = train(
                 nets,
