@@ -264,9 +264,9 @@ def _lr_scales(variant: Variant, nets: Ensemble) -> list[float] | None:
 def run(
     *,
     widths: Sequence[int] = (2, 32, 32, 32, 1),
-    learning_rate: float = 0.2,
+    learning_rate: float = 0.5,
     batch: int = 32,
-    steps: int = 400,
+    steps: int = 300,
     record_every: int = 20,
     seeds: Sequence[int] = (0, 1, 2),
     n_points: int = 512,
