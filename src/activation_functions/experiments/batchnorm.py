@@ -216,7 +216,7 @@ def plot(result: BatchNormResult) -> Figure:
     lines.set_xticks(layers)
     lines.set_ylim(-0.03, 1.03)
     lines.set_xlabel("hidden layer")
-    lines.set_ylabel("saturated share of units")
+    lines.set_ylabel("saturated share of\n(unit, example) pairs")
     lines.set_title("Saturation: f′(x) < 1 % of its maximum")
     lines.legend(loc="upper right", fontsize=9)
     return fig
