@@ -6,9 +6,13 @@ claim that stops holding, fails here), plus determinism and import hygiene.
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import math
+import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
@@ -17,6 +21,7 @@ import torch
 from matplotlib.patches import Patch
 
 import activation_functions as af
+from activation_functions import experiments
 from activation_functions.experiments import (
     batchnorm,
     cost,
@@ -29,8 +34,10 @@ from activation_functions.experiments import (
     zero_centred,
 )
 from activation_functions.experiments._torch_utils import (
+    FALLBACK_GAIN,
     SGD,
     Ensemble,
+    derivative_max,
     gain,
     mlp,
     reproducible,
@@ -71,6 +78,62 @@ def test_import_does_not_load_torch_or_matplotlib():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module a source file imports, relative imports resolved within the package."""
+    package = "activation_functions.experiments"
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(p for p in (base, node.module or "") if p)
+            found.add(module)
+            found |= {f"{module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_experiments_never_import_each_other():
+    folder = Path(experiments.__file__).parent
+    modules = {m.name for m in pkgutil.iter_modules([str(folder)])}
+    experiment_modules = {m for m in modules if not m.startswith("_") and m != "datasets"}
+    assert {"vanishing", "exploding", "zero_centred", "training", "cost"} <= experiment_modules
+    for name in sorted(experiment_modules):
+        imported = _imported_modules(folder / f"{name}.py")
+        others = {
+            f"activation_functions.experiments.{other}" for other in experiment_modules - {name}
+        }
+        assert not imported & others, f"{name} imports {sorted(imported & others)}"
+
+
+def test_import_check_sees_a_relative_import_of_another_experiment(tmp_path):
+    # The check above must be able to fail: a module that imports a sibling is caught.
+    bad = tmp_path / "bad.py"
+    bad.write_text("from .vanishing import derivative_max\nfrom . import training\n")
+    imported = _imported_modules(bad)
+    assert "activation_functions.experiments.vanishing" in imported
+    assert "activation_functions.experiments.training" in imported
+
+
+def test_gain_falls_back_where_pytorch_has_none():
+    like_silu = dataclasses.replace(af.relu, name="silu")
+    assert gain(like_silu) == FALLBACK_GAIN == math.sqrt(2.0)
+    assert gain(af.tanh) == pytest.approx(5 / 3)
+    assert derivative_max(af.sigmoid) == 0.25
+
+
+def test_sgd_learning_rate_scales():
+    p = torch.nn.Parameter(torch.ones(2))
+    q = torch.nn.Parameter(torch.ones(2))
+    opt = SGD([p, q], lr=0.1, lr_scales=[1.0, 4.0])
+    (p.sum() + q.sum()).backward()
+    opt.step()
+    assert p.detach().tolist() == pytest.approx([0.9, 0.9])
+    assert q.detach().tolist() == pytest.approx([0.6, 0.6])
+    with pytest.raises(ValueError, match="lr_scales"):
+        SGD([p], lr=0.1, lr_scales=[1.0, 2.0])
 
 
 def test_reproducible_restores_threads_and_rng():
@@ -150,12 +213,25 @@ def test_exploding_gradient_grows_with_weight_scale_for_every_activation():
         # Monotone up to scale 8; beyond, saturated tanh units can level a narrow net off.
         assert np.all(np.diff(values[:5]) > 0), name
         assert values[-1] > 1e3 * values[0], name
-        assert r.derivative_max[name] <= 1.0
+    for activation in (af.sigmoid, af.tanh, af.relu, af.leaky_relu):
+        assert r.derivative_max[activation.name] <= 1.0
     # The sigmoid (derivative <= 1/4) needs far larger weights before its gradient grows.
     assert r.explodes_above("relu") < 2.0
     assert r.explodes_above("sigmoid") > 4.0 * r.explodes_above("relu")
     assert r.explodes_above("sigmoid") > 4.0
     exploding.plot(r)
+
+
+def test_tanh_gradient_growth_comes_from_the_gain():
+    r = exploding.run([af.tanh], scales=[1.0, 2.0])
+    g1, g53 = r.study_gains
+    assert g53 == pytest.approx(5 / 3)
+    # 16 layers at gain 5/3: the gradient grows a few times (about 3.8 on the page) ...
+    assert 2.0 < r.study[("tanh", g53)] < 8.0
+    # ... at gain 1 the same weights shrink it, and without tanh they blow it up.
+    assert r.study[("tanh", g1)] < 1.0
+    assert r.study[("linear", g53)] > 100 * r.study[("tanh", g53)]
+    assert r.study[("linear", g1)] == pytest.approx(1.0, rel=0.5)
 
 
 def test_explodes_above_interpolates_and_handles_never():
@@ -177,17 +253,36 @@ def test_explodes_above_interpolates_and_handles_never():
 
 def test_zero_centred_sign_structure_and_convergence():
     r = zero_centred.run(widths=(2, 16, 16, 1), steps=150, record_every=10, seeds=[0, 1])
-    # Positive inputs: every per-sample gradient row has one sign; centred: almost never.
-    assert r.same_sign_per_sample["sigmoid"] == 1.0
-    assert r.same_sign_per_sample["tanh_shifted"] == 1.0
-    assert r.same_sign_per_sample["sigmoid_centred"] < 0.01
-    assert r.same_sign_per_sample["tanh"] < 0.01
-    assert r.same_sign_batch["sigmoid"] > 0.5 > r.same_sign_batch["tanh"]
+    # Positive inputs: every per-example gradient row has one sign; centred: none.
+    assert r.signs["sigmoid"].per_example == 1.0
+    assert r.signs["tanh_shifted"].per_example == 1.0
+    assert r.signs["sigmoid_centred"].per_example < 0.01
+    assert r.signs["tanh"].per_example < 0.01
+    assert r.signs["sigmoid"].per_batch > 0.2 > r.signs["tanh"].per_batch
+    assert r.signs["sigmoid"].input_mean == pytest.approx(0.5, abs=0.02)
     assert r.losses["tanh"].shape == (2, 15)
     # tanh (zero-centred, slope 1) learns faster than the sigmoid on the same weights and data.
     assert np.all(r.mean_loss("tanh") < r.mean_loss("sigmoid"))
     assert 0 <= r.centring_wins(zero_centred.PAIRS[0]) <= 2
     assert assert_line_hatches(zero_centred.plot(r))
+
+
+def test_batch_summation_mixes_signs_only_as_far_as_inputs_vary():
+    r = zero_centred.run(widths=(2, 16, 16, 1), steps=2, record_every=1, seeds=[0, 1])
+    sweep = [r.spread_sweep[g] for g in sorted(r.spread_sweep)]
+    assert all(s.per_example == 1.0 for s in sweep)  # positive inputs, every example
+    spreads = [s.input_spread for s in sweep]
+    assert spreads == sorted(spreads)
+    assert sweep[0].per_batch > sweep[-1].per_batch + 0.3
+    assert sweep[0].off_mean < sweep[-1].off_mean
+
+
+def test_centred_sigmoid_rescaled_is_a_tanh_network():
+    r = zero_centred.run(widths=(2, 8, 8, 1), steps=60, record_every=10, seeds=[0])
+    # Same weights and steps up to the factors of matched_scales: the same curve, to rounding.
+    assert r.max_curve_gap("centred_matched", "tanh") < 1e-5
+    assert r.max_curve_gap("sigmoid_centred", "tanh") > 1e-3
+    assert zero_centred.matched_scales(4) == ([2.0, 4.0, 4.0, 2.0], [2.0, 2.0, 2.0, 1.0])
 
 
 # -- 4. cost --------------------------------------------------------------------
@@ -197,13 +292,25 @@ def test_cost_reports_positive_times_relative_to_numpy_relu():
     r = cost.run(size=20_000, small_size=200, repeats=2)
     assert r.relative(r.baseline) == 1.0
     assert all(t.median_seconds > 0 for t in r.timings)
-    assert {t.activation for t in r.timings} >= {"sigmoid", "tanh", "relu", "leaky_relu"}
+    assert {t.dtype for t in r.timings} == {"float32", "float64"}
+    for activation in af.ACTIVATIONS:  # every activation of the registry, in both libraries
+        for dtype in ("float32", "float64"):
+            assert r.of("this package", activation.name, dtype).size == 20_000
+            assert r.of("PyTorch", activation.name, dtype).size == 20_000
     assert r.get("1/(1+np.exp(-x))").size == 20_000
     assert r.get("np.array([0*item if item<0 else item for item in x])").size == 200
+    assert r.of("NumPy", "leaky_relu").code == "np.where(x > 0, x, 0.01 * x)"
     assert r.machine["torch threads"]
     with pytest.raises(KeyError):
         r.get("nothing")
     assert assert_line_hatches(cost.plot(r))
+
+
+def test_cost_cases_compute_what_they_claim():
+    # The NumPy one-liners compute the activation they are filed under.
+    x = np.linspace(-5, 5, 101)
+    for name, (code, func) in cost.NUMPY_FORMS.items():
+        np.testing.assert_allclose(func(x), getattr(af, name)(x), rtol=1e-12, err_msg=code)
 
 
 # -- 5. saturation and batch normalisation ------------------------------------
@@ -235,17 +342,17 @@ def test_batchnorm_removes_saturation():
 def test_dying_relu_more_dead_units_at_high_learning_rate():
     r = dying_relu.run(
         widths=(2, 32, 32, 1),
-        learning_rates=(0.1, 4.0),
+        learning_rates=(0.1, 3.0),
         steps=30,
         seeds=[0, 1],
-        recovery_from=4.0,
+        recovery_from=3.0,
         recovery_steps=20,
         n_points=256,
         probe_size=256,
     )
     relu = r.mean_fraction("relu")
     assert relu[1] > relu[0] + 0.1
-    assert r.fraction_at("relu", 4.0) == relu[1]
+    assert r.fraction_at("relu", 3.0) == relu[1]
     # A dead ReLU unit gets exactly no gradient; a LeakyReLU unit negative everywhere does.
     assert r.gradient_ratio["relu"] == 0.0
     assert r.gradient_ratio["leaky_relu"] > 0.0
@@ -265,7 +372,14 @@ def test_column_stat_ignores_nan():
 
 
 def test_training_relu_beats_sigmoid_and_noise_rule():
-    r = training.run(widths=(2, 16, 16, 1), steps=300, record_every=50, seeds=[0, 1, 2])
+    r = training.run(
+        widths=(2, 16, 16, 1),
+        learning_rates=(0.03, 0.3),
+        steps=300,
+        record_every=50,
+        seeds=[0, 1, 2],
+        target=0.5,
+    )
     assert r.losses["relu"].shape == (3, 6)
     assert r.final_mean("relu") < r.final_mean("sigmoid")
     assert not r.within_noise("relu", "sigmoid")
@@ -275,7 +389,30 @@ def test_training_relu_beats_sigmoid_and_noise_rule():
     assert r.steps_to("relu", 10.0) == 50.0
     assert math.isinf(r.steps_to("relu", 0.0))
     assert np.all((r.accuracy["relu"] >= 0) & (r.accuracy["relu"] <= 1))
+    assert set(r.chosen_lr.values()) <= {0.03, 0.3}
     training.plot(r)
+
+
+def test_training_keeps_the_fastest_learning_rate_and_times_the_target():
+    r = training.run(
+        [af.relu, af.tanh],
+        widths=(2, 16, 1),
+        learning_rates=(0.001, 0.3),
+        steps=200,
+        record_every=20,
+        seeds=[0, 1],
+        target=0.6,
+    )
+    for name in ("relu", "tanh"):
+        grid = r.steps_grid[name]
+        assert grid.shape == (2, 2)
+        kept = r.learning_rates.index(r.chosen_lr[name])
+        assert np.median(grid[kept]) == min(np.median(row) for row in grid)
+        assert np.array_equal(r.steps_to_target(name), grid[kept])
+    speed = r.speedup("relu", "tanh")
+    assert speed == r.median_steps("tanh") / r.median_steps("relu")
+    # The tiny learning rate never gets there within the budget, so it is never kept.
+    assert all(lr == 0.3 for lr in r.chosen_lr.values())
 
 
 # -- 8. identities and numerics ---------------------------------------------------
@@ -309,7 +446,10 @@ def test_naive_formulas_do_not_warn():
 
 def test_two_runs_give_identical_numbers():
     kwargs = {"widths": (2, 8, 8, 1), "steps": 40, "record_every": 10, "seeds": [0, 1]}
-    a, b = training.run(**kwargs), training.run(**kwargs)
+    a, b = (
+        training.run(learning_rates=(0.1,), **kwargs),
+        training.run(learning_rates=(0.1,), **kwargs),
+    )
     for name in a.losses:
         assert np.array_equal(a.losses[name], b.losses[name])
     za, zb = zero_centred.run(**kwargs), zero_centred.run(**kwargs)

@@ -34,15 +34,3 @@ Examples
 """
 
 from __future__ import annotations
-
-#: The experiment modules, in the order of the Experiments page.
-MODULES = (
-    "vanishing",
-    "exploding",
-    "zero_centred",
-    "cost",
-    "batchnorm",
-    "dying_relu",
-    "training",
-    "numerics",
-)

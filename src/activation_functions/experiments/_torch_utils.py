@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -67,17 +68,51 @@ def activation_module(activation: Activation[Any]) -> nn.Module:
     return module
 
 
-def gain(activation: Activation[Any]) -> float:
-    """PyTorch's recommended initialisation gain for ``activation`` (``calculate_gain``).
+def derivative_max(activation: Activation[Any], *, limit: float = 10.0, num: int = 20001) -> float:
+    """Largest value of ``activation.derivative`` on a grid over ``[-limit, limit]``.
 
     Examples
     --------
     >>> import activation_functions as af
-    >>> [round(gain(a), 3) for a in af.ACTIVATIONS]
-    [1.0, 1.667, 1.414, 1.414]
+    >>> derivative_max(af.sigmoid), derivative_max(af.tanh), derivative_max(af.relu)
+    (0.25, 1.0, 1.0)
+    """
+    grid = np.linspace(-limit, limit, num)
+    return float(np.max(activation.derivative(grid)))
+
+
+#: Gain used where PyTorch recommends none (``calculate_gain`` raises for "gelu" and
+#: "silu"): these are ReLU-like for large |x|, so they get ReLU's He gain, sqrt(2).
+FALLBACK_GAIN = math.sqrt(2.0)
+
+
+def recommended_gain(activation: Activation[Any]) -> float | None:
+    """PyTorch's ``calculate_gain`` for ``activation``; ``None`` where PyTorch has none.
+
+    Examples
+    --------
+    >>> import activation_functions as af
+    >>> recommended_gain(af.sigmoid)
+    1.0
     """
     param = activation.parameters.get("negative_slope")
-    return float(nn.init.calculate_gain(activation.name, param))  # type: ignore[arg-type]
+    try:
+        return float(nn.init.calculate_gain(activation.name, param))  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+def gain(activation: Activation[Any]) -> float:
+    """The initialisation gain the experiments use: PyTorch's, else :data:`FALLBACK_GAIN`.
+
+    Examples
+    --------
+    >>> import activation_functions as af
+    >>> [round(gain(a), 3) for a in (af.sigmoid, af.tanh, af.relu, af.leaky_relu)]
+    [1.0, 1.667, 1.414, 1.414]
+    """
+    recommended = recommended_gain(activation)
+    return FALLBACK_GAIN if recommended is None else recommended
 
 
 def mlp(
@@ -148,15 +183,6 @@ def forward(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
     if not isinstance(out, torch.Tensor):
         raise TypeError("the model did not return a tensor")
     return out
-
-
-def weight_grad_norms(model: nn.Module) -> list[float]:
-    """Frobenius norm of each ``Linear`` layer's weight gradient, input layer first."""
-    norms = []
-    for layer in linear_layers(model):
-        grad = layer.weight.grad
-        norms.append(math.nan if grad is None else float(grad.norm()))
-    return norms
 
 
 def forward_recording(
@@ -285,7 +311,8 @@ class SGD:
     here because creating a ``torch.optim`` optimiser imports the torch compiler
     stack, seconds of start-up per notebook kernel. ``lr`` may be a tensor of one
     learning rate per ``Ensemble`` member (``(models,)``), broadcast over
-    each parameter's leading axis.
+    each parameter's leading axis. ``lr_scales`` (one factor per parameter)
+    multiplies the learning rate of each parameter.
 
     Examples
     --------
@@ -304,10 +331,16 @@ class SGD:
         params: Iterable[nn.Parameter],
         lr: float | torch.Tensor,
         momentum: float = 0.0,
+        lr_scales: Sequence[float] | None = None,
     ) -> None:
         self.params = list(params)
         self.lr = lr
         self.momentum = momentum
+        self.lr_scales = [1.0] * len(self.params) if lr_scales is None else list(lr_scales)
+        if len(self.lr_scales) != len(self.params):
+            raise ValueError(
+                f"lr_scales has {len(self.lr_scales)} factors for {len(self.params)} parameters"
+            )
         self.buffers: list[torch.Tensor | None] = [None] * len(self.params)
 
     def zero_grad(self) -> None:
@@ -333,7 +366,7 @@ class SGD:
             lr = self.lr
             if isinstance(lr, torch.Tensor):
                 lr = lr.view(-1, *([1] * (p.dim() - 1)))
-            p.sub_(lr * update)
+            p.sub_(lr * self.lr_scales[i] * update)
 
 
 def train(

@@ -23,9 +23,8 @@ from torch import nn
 
 from ..activation import Activation
 from ..functions import sigmoid, tanh
-from ._torch_utils import forward, reproducible
+from ._torch_utils import derivative_max, forward, reproducible
 from .datasets import shifted_gaussian
-from .vanishing import derivative_max
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -217,7 +216,7 @@ def plot(result: BatchNormResult) -> Figure:
     lines.set_xticks(layers)
     lines.set_ylim(-0.03, 1.03)
     lines.set_xlabel("hidden layer")
-    lines.set_ylabel("saturated share of units")
+    lines.set_ylabel("saturated share of\n(unit, example) pairs")
     lines.set_title("Saturation: f′(x) < 1 % of its maximum")
     lines.legend(loc="upper right", fontsize=9)
     return fig

@@ -57,3 +57,25 @@ def shifted_gaussian(
     """
     rng = np.random.default_rng(seed)
     return rng.normal(mean, std, (n, dim))
+
+
+def plot_two_spirals(points: F64, labels: F64) -> Any:
+    """Scatter plot of a two-spirals data set, one marker and colour per class; returns the figure.
+
+    Examples
+    --------
+    >>> fig = plot_two_spirals(*two_spirals(16))
+    >>> len(fig.axes[0].collections)
+    2
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(3.4, 3.4))
+    for label, marker, colour in ((0, "o", "#0072B2"), (1, "^", "#D55E00")):
+        chosen = points[labels == label]
+        ax.scatter(
+            chosen[:, 0], chosen[:, 1], s=9, marker=marker, color=colour, label=f"class {label}"
+        )
+    ax.set_aspect("equal")
+    ax.set_title("The two-spirals task")
+    return fig

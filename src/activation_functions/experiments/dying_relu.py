@@ -157,7 +157,7 @@ def run(
 ) -> DyingResult:
     """Train briefly with plain SGD at each learning rate; count all-negative hidden units.
 
-    Data: two spirals (one turn, ``n_points`` points, binary cross-entropy). Probe
+    Data: the site's two spirals (1.5 turns, ``n_points`` points, binary cross-entropy). Probe
     batch: ``probe_size`` other points of the same distribution (another seed).
     For every seed, all unit types and learning rates start from the same weights
     (He initialisation, zero biases) and see the same mini-batches. The networks
@@ -175,9 +175,9 @@ def run(
     """
     if recovery_from not in learning_rates:
         raise ValueError("recovery_from must be one of the learning rates")
-    x_np, y_np = two_spirals(n_points, turns=1.0, seed=0)
+    x_np, y_np = two_spirals(n_points, seed=0)
     data = (torch.tensor(x_np, dtype=torch.float32), torch.tensor(y_np, dtype=torch.float32))
-    p_np, q_np = two_spirals(probe_size, turns=1.0, seed=1)
+    p_np, q_np = two_spirals(probe_size, seed=1)
     probe = (torch.tensor(p_np, dtype=torch.float32), torch.tensor(q_np, dtype=torch.float32))
     n_lr = len(learning_rates)
     member_seeds = [seed for seed in seeds for _ in learning_rates]

@@ -5,7 +5,9 @@ matrix and by the activation's derivative. The derivatives of all four
 activations are at most 1 (the sigmoid's at most 1/4), so the activation alone
 can only shrink the gradient; it grows when the weights are large. This module
 sweeps the scale of the initial weights of a deep MLP and records the gradient
-that reaches the first layer.
+that reaches the first layer. It also separates the two factors at tanh's
+recommended gain, 5/3: the same weights with tanh and with no activation at all
+(a linear network), at gain 1 and at gain 5/3.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 from numpy.typing import NDArray
+from torch import nn
 
 from ..activation import Activation
 from ..functions import ACTIVATIONS
-from ._torch_utils import forward_recording, gain, mlp, reproducible, rms_row_norm
-from .vanishing import derivative_max
+from ._torch_utils import derivative_max, forward_recording, gain, mlp, reproducible, rms_row_norm
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -46,6 +48,12 @@ class ExplodingResult:
     first_layer: dict[str, F64]
     recommended: dict[str, float]
     derivative_max: dict[str, float]
+    #: Gains compared in the tanh study: 1 and tanh's recommended 5/3.
+    study_gains: tuple[float, ...] = ()
+    #: ``study[(network, gain)]``: first-layer gradient over the output's (geometric mean
+    #: over ``study_seeds``), for ``network`` "tanh" or "linear" (no activation), same weights.
+    study: dict[tuple[str, float], float] | None = None
+    study_seeds: tuple[int, ...] = ()
 
     def explodes_above(self, name: str) -> float:
         """Smallest weight scale at which the first-layer gradient exceeds the output's (1).
@@ -63,6 +71,12 @@ class ExplodingResult:
         t = -log_g[i - 1] / (log_g[i] - log_g[i - 1])
         return float(np.exp(log_s[0] + t * (log_s[1] - log_s[0])))
 
+    def at_recommended(self, name: str) -> float:
+        """First-layer gradient at the activation's recommended scale (interpolated in log-log)."""
+        log_s = np.log(self.scales)
+        log_g = np.log(self.first_layer[name])
+        return float(np.exp(np.interp(np.log(self.recommended[name]), log_s, log_g)))
+
     def growth(self, name: str) -> float:
         """Ratio of the first-layer gradient at the largest scale to that at the smallest."""
         g = self.first_layer[name]
@@ -77,12 +91,17 @@ def run(
     batch: int = 64,
     scales: Sequence[float] | None = None,
     seed: int = 0,
+    study_seeds: Sequence[int] = (0, 1, 2),
+    study_batch: int = 256,
 ) -> ExplodingResult:
     """Sweep the initial weight scale of a deep MLP and record the first layer's gradient.
 
     For each scale and activation the same seed draws the input batch and the
     weights (up to the scale factor, the weights are identical for every
     activation), so only the scale and the activation change.
+
+    The tanh study draws, for each of ``study_seeds``, one set of weights with gain 1
+    and the same set scaled by 5/3, and runs it with tanh and with no activation.
 
     Examples
     --------
@@ -106,6 +125,22 @@ def run(
                 assert pre[0].grad is not None
                 values.append(rms_row_norm(pre[0].grad))
         first[activation.name] = np.asarray(values, dtype=np.float64)
+    tanh_gain = float(nn.init.calculate_gain("tanh"))
+    study_gains = (1.0, tanh_gain)
+    study: dict[tuple[str, float], float] = {}
+    for network, layer in (("tanh", nn.Tanh()), ("linear", nn.Identity())):
+        for g in study_gains:
+            ratios = []
+            for s in study_seeds:
+                with reproducible(s):
+                    x = torch.randn(study_batch, width)
+                    net = mlp(layer, [width] * depth + [1], std_multiplier=g, std_gain=1.0)
+                    out, pre = forward_recording(net, x)
+                    torch.autograd.backward(out.sum())
+                    assert pre[0].grad is not None
+                    assert pre[-1].grad is not None
+                    ratios.append(rms_row_norm(pre[0].grad) / rms_row_norm(pre[-1].grad))
+            study[(network, g)] = float(np.exp(np.mean(np.log(ratios))))
     return ExplodingResult(
         depth=depth,
         width=width,
@@ -114,6 +149,9 @@ def run(
         first_layer=first,
         recommended={a.name: gain(a) for a in activations},
         derivative_max={a.name: derivative_max(a) for a in activations},
+        study_gains=study_gains,
+        study=study,
+        study_seeds=tuple(study_seeds),
     )
 
 
@@ -138,10 +176,9 @@ def plot(result: ExplodingResult) -> Figure:
     for name, values in result.first_layer.items():
         s = style(name)
         ax.plot(result.scales, values, markersize=4, **s)
-        at = result.recommended[name]
         ax.plot(
-            [at],
-            [np.exp(np.interp(np.log(at), np.log(result.scales), np.log(values)))],
+            [result.recommended[name]],
+            [result.at_recommended(name)],
             marker=s["marker"],
             markersize=11,
             markerfacecolor="white",

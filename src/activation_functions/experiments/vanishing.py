@@ -21,25 +21,20 @@ from numpy.typing import NDArray
 
 from ..activation import Activation
 from ..functions import ACTIVATIONS
-from ._torch_utils import forward_recording, mlp, reproducible, rms_row_norm
+from ._torch_utils import (
+    derivative_max,
+    forward_recording,
+    gain,
+    mlp,
+    recommended_gain,
+    reproducible,
+    rms_row_norm,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 F64 = NDArray[np.float64]
-
-
-def derivative_max(activation: Activation[Any], *, limit: float = 10.0, num: int = 20001) -> float:
-    """Largest value of ``activation.derivative`` on a grid over ``[-limit, limit]``.
-
-    Examples
-    --------
-    >>> import activation_functions as af
-    >>> derivative_max(af.sigmoid), derivative_max(af.tanh), derivative_max(af.relu)
-    (0.25, 1.0, 1.0)
-    """
-    grid = np.linspace(-limit, limit, num)
-    return float(np.max(activation.derivative(grid)))
 
 
 @dataclass(frozen=True)
@@ -58,6 +53,10 @@ class VanishingResult:
     seeds: tuple[int, ...]
     grad_norms: dict[str, F64]
     derivative_max: dict[str, float]
+    #: The initialisation gain each network used (PyTorch's recommendation).
+    gains: dict[str, float]
+    #: Activations PyTorch recommends no gain for (they use ``FALLBACK_GAIN``).
+    without_recommendation: tuple[str, ...] = ()
 
     def typical(self, name: str) -> F64:
         """Geometric mean over seeds of the per-layer gradient norms."""
@@ -117,6 +116,8 @@ def run(
         seeds=tuple(seeds),
         grad_norms=norms,
         derivative_max={a.name: derivative_max(a) for a in activations},
+        gains={a.name: gain(a) for a in activations},
+        without_recommendation=tuple(a.name for a in activations if recommended_gain(a) is None),
     )
 
 
