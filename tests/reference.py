@@ -251,6 +251,10 @@ class Row:
     torch_accurate_below: Mapping[Any, float]
     #: Relative tolerance (in eps of the dtype) for values and gradients against torch.
     torch_rtol_eps: float
+    #: Absolute tolerance (in eps of the dtype) against torch, for built-ins that cancel
+    #: (PyTorch's GELU computes ``1 + erf(x / sqrt 2)``, which loses relative accuracy
+    #: for x < 0).
+    torch_atol_eps: float = 0.0
     #: Piecewise linear: compared bit for bit with torch.
     exact: bool = False
     #: Where the kink is (finite differences must avoid it), if any.
@@ -402,6 +406,7 @@ ROWS: tuple[Row, ...] = (
         # F.gelu(-inf) is NaN and so are its gradients at ±inf.
         torch_accurate_below={FLOAT16: math.inf, FLOAT32: 13.0, FLOAT64: 30.0},
         torch_rtol_eps=16.0,
+        torch_atol_eps=16.0,
     ),
     Row(
         name="silu",
