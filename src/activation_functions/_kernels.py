@@ -239,12 +239,17 @@ def gelu_kernel(x: F64, out: F64, work: F64) -> None:
     """
     del work
     negative = x < 0
-    np.multiply(x, 0.5, out=out)
-    np.multiply(out, special.erfc(x / -_SQRT2), out=out)
-    if negative.any():
-        xn = np.maximum(x[negative], -INPUT_CLAMP)
-        e, c = _gaussian_quarter(xn)
-        out[negative] = ((0.5 * xn * special.erfcx(xn / -_SQRT2)) * c * e) * e
+    if not negative.any():  # also the path of NaN-only chunks
+        np.multiply(x, 0.5, out=out)
+        np.multiply(out, special.erfc(x / -_SQRT2), out=out)
+        return
+    # Each special function only where it is used: erfc and erfcx cost most of the time.
+    rest = ~negative
+    xp = x[rest]
+    out[rest] = (0.5 * xp) * special.erfc(xp / -_SQRT2)
+    xn = np.maximum(x[negative], -INPUT_CLAMP)
+    e, c = _gaussian_quarter(xn)
+    out[negative] = ((0.5 * xn * special.erfcx(xn / -_SQRT2)) * c * e) * e
 
 
 #: The zero of GELU's derivative, ``x0 = -0.75179...``, as a double-double ``HI + LO``:
@@ -284,9 +289,11 @@ def gelu_derivative_kernel(x: F64, out: F64, work: F64) -> None:
     del work
     xc = np.clip(x, -INPUT_CLAMP, INPUT_CLAMP)
     e, c = _gaussian_quarter(xc)
-    np.multiply(special.erfc(xc / -_SQRT2), 0.5, out=out)
-    out += ((xc * _INV_SQRT_2PI) * c * e) * e
     negative = x < -1.0  # the Taylor series below covers [-1, -0.5]
+    rest = ~negative
+    xr = xc[rest]
+    er = e[rest]
+    out[rest] = 0.5 * special.erfc(xr / -_SQRT2) + ((xr * _INV_SQRT_2PI) * c[rest] * er) * er
     if negative.any():
         xn = xc[negative]
         mills = _SQRT_PI_OVER_2 * special.erfcx(xn / -_SQRT2)
