@@ -219,11 +219,20 @@ def main(argv: list[str] | None = None) -> int:
         print()
         if torch is not None:
             own = [
-                [label, f"{times[label] * 1e3:.1f}", f"{times['torch:' + label] * 1e3:.1f}",
-                 f"{times[label] / times['torch:' + label]:.2f}x"]
+                [
+                    label,
+                    f"{times[label] * 1e3:.1f}",
+                    f"{times['torch:' + label] * 1e3:.1f}",
+                    f"{times[label] / times['torch:' + label]:.2f}x",
+                ]
                 for label, _, _ in forms()
             ]
-            header = [f"{np.dtype(dtype).name}: package / its torch form", "ms", "torch ms", "ratio"]
+            header = [
+                f"{np.dtype(dtype).name}: package / its torch form",
+                "ms",
+                "torch ms",
+                "ratio",
+            ]
             print(table(header, own))
             print()
         for name, ref, limit in TARGETS:

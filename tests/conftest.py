@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 # that every test module can ``import reference``.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from reference import MP_PREC  # noqa: E402
+from reference import MP_PREC
 
 settings.register_profile("activation-functions", deadline=None, max_examples=60, print_blob=True)
 settings.load_profile("activation-functions")

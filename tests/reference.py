@@ -273,7 +273,11 @@ def _smooth_bounds(f16_32: float, f64: Bound) -> dict[Any, Bound]:
 #: "within 10 ULP plus twice its condition number" (GELU, and GELU'/SiLU').
 CONDITIONED = Bound(10.0, 2.0)
 
-_GELU_ZERO, _GELU_TANH_ZERO, _SILU_ZERO = -0.7517915246935645, -0.7524614220710163, -1.2784645427610737
+_GELU_ZERO, _GELU_TANH_ZERO, _SILU_ZERO = (
+    -0.7517915246935645,
+    -0.7524614220710163,
+    -1.2784645427610737,
+)
 
 ROWS: tuple[Row, ...] = (
     Row(
@@ -288,8 +292,18 @@ ROWS: tuple[Row, ...] = (
                 function_bound=_smooth_bounds(1.0, Bound(4.0)),
                 derivative_bound=_smooth_bounds(5.0, Bound(5.0)),
                 hot_spots={
-                    FLOAT64: [-708.0, -708.3964, -709.7827, -744.44, -745.1332, 36.7368, 0.0,
-                              -1.0, 708.3964, 745.1332],
+                    FLOAT64: [
+                        -708.0,
+                        -708.3964,
+                        -709.7827,
+                        -744.44,
+                        -745.1332,
+                        36.7368,
+                        0.0,
+                        -1.0,
+                        708.3964,
+                        745.1332,
+                    ],
                     FLOAT32: [0.0, -87.33655, -103.97282, 16.635532, -1.0, 2.0, 87.33655],
                 },
                 tails={
@@ -373,8 +387,18 @@ ROWS: tuple[Row, ...] = (
                 function_bound=_smooth_bounds(1.0, CONDITIONED),
                 derivative_bound=_smooth_bounds(2.0, CONDITIONED),
                 hot_spots={
-                    FLOAT64: [_GELU_ZERO, -0.5017915, -1.0017915, -1.0, -1.4, 0.0, 1.4142,
-                              -37.617, -38.58, -8.0],
+                    FLOAT64: [
+                        _GELU_ZERO,
+                        -0.5017915,
+                        -1.0017915,
+                        -1.0,
+                        -1.4,
+                        0.0,
+                        1.4142,
+                        -37.617,
+                        -38.58,
+                        -8.0,
+                    ],
                     FLOAT32: [_GELU_ZERO, -1.0, 0.0, -13.1466, -14.3564, -13.3422, -14.5414],
                 },
                 tails={

@@ -61,8 +61,12 @@ def float32_grid(case: Case, random_floats: Any, consecutive_floats: Any) -> NDA
     return np.concatenate(parts)
 
 
-def assert_within_bound(
-    case: Case, x: NDArray[Any], y: NDArray[Any], errors: NDArray[Any], dtype: Any,
+def assert_within_bound(  # noqa: PLR0917 -- the arrays and what they were measured with
+    case: Case,
+    x: NDArray[Any],
+    y: NDArray[Any],
+    errors: NDArray[Any],
+    dtype: Any,
     mp_ulp_errors: Any,
 ) -> None:
     """``errors <= ulps + condition * kappa``, kappa from mpmath where it matters."""

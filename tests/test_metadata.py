@@ -37,10 +37,20 @@ def resolve(dotted: str) -> Any:
 
 def test_order_and_names() -> None:
     assert [a.display_name for a in af.ACTIVATIONS] == [
-        "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "GELU", "SiLU",
+        "Sigmoid",
+        "Tanh",
+        "ReLU",
+        "LeakyReLU",
+        "GELU",
+        "SiLU",
     ]
     assert [a.name for a in af.ACTIVATIONS] == [
-        "sigmoid", "tanh", "relu", "leaky_relu", "gelu", "silu",
+        "sigmoid",
+        "tanh",
+        "relu",
+        "leaky_relu",
+        "gelu",
+        "silu",
     ]
     for activation in af.ACTIVATIONS:
         assert getattr(af, activation.name) is activation
@@ -48,9 +58,9 @@ def test_order_and_names() -> None:
 
 
 def test_article_activations_are_the_four_flagged_in_article() -> None:
-    assert af.ARTICLE_ACTIVATIONS == (af.sigmoid, af.tanh, af.relu, af.leaky_relu)
+    assert (af.sigmoid, af.tanh, af.relu, af.leaky_relu) == af.ARTICLE_ACTIVATIONS
     assert [a.in_article for a in af.ACTIVATIONS] == [True] * 4 + [False] * 2
-    assert af.ARTICLE_ACTIVATIONS == tuple(a for a in af.ACTIVATIONS if a.in_article)
+    assert tuple(a for a in af.ACTIVATIONS if a.in_article) == af.ARTICLE_ACTIVATIONS
 
 
 def test_reference_table_covers_the_registry() -> None:
@@ -204,7 +214,8 @@ def test_output_range_is_tight_and_its_ends_are_right(activation: Any) -> None:
         assert float(ends.max()) == interval.high
         assert interval.low_closed
         exact = BY_NAME[activation.name].forms[0]
-        assert exact.mp_function is not None and exact.mp_derivative is not None
+        assert exact.mp_function is not None
+        assert exact.mp_derivative is not None
         with mpmath.workprec(200):
             zero = mpmath.findroot(exact.mp_derivative, mpmath.mpf(-1.0))
             minimum = exact.mp_function(zero)
@@ -251,7 +262,9 @@ def test_stated_facts_are_consistent(activation: Any) -> None:
     assert activation.year == activation.papers[0].year
     for paper in activation.papers:
         assert paper.url.startswith("https://"), paper
-        assert paper.authors and paper.title and paper.venue
+        assert paper.authors
+        assert paper.title
+        assert paper.venue
         assert str(paper).startswith(f"{paper.authors} ({paper.year}). {paper.title}.")
     # smooth iff no kink; the kinked ones are exactly the piecewise-linear ones
     assert activation.smoothness == ("continuous, kink at 0" if row.kink == 0.0 else "C∞")
@@ -308,8 +321,9 @@ def test_second_moment_gain_against_numerical_integration(activation: Any) -> No
             expected = math.sqrt(2.0 / (1.0 + slope**2))
         else:
             with mpmath.workprec(80):
-                density = lambda z: exact(z) ** 2 * mpmath.npdf(z)  # noqa: E731
-                second = mpmath.quad(density, [-mpmath.inf, 0, mpmath.inf])
+                second = mpmath.quad(
+                    lambda z, f=exact: f(z) ** 2 * mpmath.npdf(z), [-mpmath.inf, 0, mpmath.inf]
+                )
                 expected = float(1 / mpmath.sqrt(second))
         gain = activation.second_moment_gain(**form.kwargs)
         assert gain == pytest.approx(expected, rel=1e-12), form.kwargs
@@ -340,8 +354,10 @@ def test_public_constants_have_their_own_documentation() -> None:
     for name in ("DEFAULT_NEGATIVE_SLOPE", "ACTIVATIONS", "ARTICLE_ACTIVATIONS"):
         text = " ".join(documented[("", name)])
         assert len(text) > 30, name
-        assert "float(x=0" not in text and "Built-in immutable sequence" not in text
+        assert "float(x=0" not in text
+        assert "Built-in immutable sequence" not in text
     for name in af.__all__:
         obj = getattr(af, name)
         if callable(obj):
-            assert obj.__doc__ and obj.__doc__ != type(obj).__doc__, name
+            assert obj.__doc__, name
+            assert obj.__doc__ != type(obj).__doc__, name

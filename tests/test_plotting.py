@@ -13,10 +13,10 @@ import activation_functions as af
 mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg")
 
-from matplotlib.colors import to_rgb  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.colors import to_rgb
+from matplotlib.lines import Line2D
 
-from activation_functions import plotting  # noqa: E402
+from activation_functions import plotting
 
 PAIRS = list(itertools.combinations(af.ACTIVATIONS, 2))
 PAIR_IDS = [f"{a.name}-{b.name}" for a, b in PAIRS]
@@ -75,15 +75,18 @@ def test_styles_stay_distinguishable_in_greyscale(a: Any, b: Any) -> None:
 
 def test_legacy_tuples_follow_the_registry_order() -> None:
     """COLOURS and LINE_STYLES (imported by pages) are derived from STYLES."""
-    assert plotting.COLOURS == tuple(plotting.STYLES[a.name].colour for a in af.ACTIVATIONS)
-    assert plotting.LINE_STYLES == tuple(plotting.STYLES[a.name].dash for a in af.ACTIVATIONS)
+    assert tuple(plotting.STYLES[a.name].colour for a in af.ACTIVATIONS) == plotting.COLOURS
+    assert tuple(plotting.STYLES[a.name].dash for a in af.ACTIVATIONS) == plotting.LINE_STYLES
     assert plotting.INK.startswith("#")
 
 
 def test_comparison_draws_each_activation_in_its_own_style() -> None:
     ax = plotting.plot_comparison(af.ACTIVATIONS)
-    lines = [line for line in ax.get_lines() if line.get_label() in
-             {a.display_name for a in af.ACTIVATIONS}]
+    lines = [
+        line
+        for line in ax.get_lines()
+        if line.get_label() in {a.display_name for a in af.ACTIVATIONS}
+    ]
     assert [line.get_label() for line in lines] == [a.display_name for a in af.ACTIVATIONS]
     for line, activation in zip(lines, af.ACTIVATIONS, strict=True):
         style = plotting.style_of(activation)

@@ -21,9 +21,7 @@ from reference import ROWS, Row
 import activation_functions as af
 
 #: (id, row, kwargs) for every form of every activation in the reference table.
-FORMS = [
-    (f"{row.name}{form.suffix}", row, dict(form.kwargs)) for row in ROWS for form in row.forms
-]
+FORMS = [(f"{row.name}{form.suffix}", row, dict(form.kwargs)) for row in ROWS for form in row.forms]
 FORM_IDS = [name for name, _, _ in FORMS]
 SMOOTH_FORMS = [(name, row, kwargs) for name, row, kwargs in FORMS if not row.exact]
 SMOOTH_IDS = [name for name, _, _ in SMOOTH_FORMS]

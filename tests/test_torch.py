@@ -34,6 +34,7 @@ def torch_builtin(row: Row, form: Form) -> Callable[[Any], Any]:
     kwargs = dict(form.kwargs)
     return lambda t: func(t, **kwargs)
 
+
 TORCH_DTYPE = {np.float16: torch.float16, np.float32: torch.float32, np.float64: torch.float64}
 SLOPES = [0.01, 0.2, 1.0 / 3.0, 1.0, -0.5, 3.0]
 
@@ -164,7 +165,7 @@ def test_leaky_relu_with_zero_slope_equals_torch_except_minus_infinity(
 
 
 @pytest.mark.parametrize(("name", "row", "form"), SMOOTH_FORMS, ids=SMOOTH_IDS)
-def test_smooth_values_close_to_torch(
+def test_smooth_values_close_to_torch(  # noqa: PLR0917 -- parameters and fixtures
     name: str,
     row: Row,
     form: Form,

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special
+from scipy import special  # type: ignore[import-untyped,unused-ignore]  # no stubs
 
 FloatArray = NDArray[np.floating[Any]]
 F64 = NDArray[np.float64]
@@ -346,9 +346,7 @@ def gelu_tanh_derivative_kernel(x: F64, out: F64, work: F64) -> None:
     del work
     xc = np.clip(x, -INPUT_CLAMP, INPUT_CLAMP)
     two_u = _gelu_tanh_2u(xc)
-    v = xc * (
-        _TWO_SQRT_2_OVER_PI + (3.0 * _TWO_SQRT_2_OVER_PI * GELU_TANH_COEFFICIENT) * (xc * xc)
-    )
+    v = xc * (_TWO_SQRT_2_OVER_PI + (3.0 * _TWO_SQRT_2_OVER_PI * GELU_TANH_COEFFICIENT) * (xc * xc))
     t = np.exp(-np.abs(two_u))  # in (0, 1]: exp(-2u) for u >= 0, exp(2u) for u < 0
     one_plus_t = 1.0 + t
     # u >= 0: (1 + t + v t) / (1 + t)^2; the term v t -> 0 (t underflows before v overflows).

@@ -90,7 +90,5 @@ def check_approximate(approximate: Any, func_name: str) -> str:
     ValueError: gelu() approximate must be 'none' or 'tanh', got 'exact'
     """
     if not isinstance(approximate, str) or approximate not in GELU_APPROXIMATIONS:
-        raise ValueError(
-            f"{func_name}() approximate must be 'none' or 'tanh', got {approximate!r}"
-        )
+        raise ValueError(f"{func_name}() approximate must be 'none' or 'tanh', got {approximate!r}")
     return approximate

@@ -238,9 +238,10 @@ class Activation(Generic[P]):
         (0.0, None)
         """
         kwargs = dict(self.parameters)
+        derivative: Callable[..., FloatArray] = self.derivative
 
         def alive(x: np.ndarray[Any, np.dtype[np.float64]]) -> np.ndarray[Any, np.dtype[np.bool_]]:
-            return np.asarray(np.abs(self.derivative(x, **kwargs)) >= threshold)
+            return np.asarray(np.abs(derivative(x, **kwargs)) >= threshold)
 
         grid = np.linspace(-100.0, 100.0, 200_001)
         live = np.flatnonzero(alive(grid))
@@ -271,8 +272,9 @@ class Activation(Generic[P]):
         1.414
         """
         kwargs = {**self.parameters, **parameters}
+        function: Callable[..., FloatArray] = self.function
         nodes, weights = np.polynomial.hermite_e.hermegauss(_HERMITE_NODES)
-        values = np.asarray(self.function(nodes, **kwargs), dtype=np.float64)
+        values = np.asarray(function(nodes, **kwargs), dtype=np.float64)
         second_moment = float(np.dot(weights, values * values)) / math.sqrt(2.0 * math.pi)
         return 1.0 / math.sqrt(second_moment)
 

@@ -79,6 +79,8 @@ def style_of(activation: Activation[Any]) -> LineStyle:
         raise KeyError(
             f"no line style for activation {activation.name!r}: add one to plotting.STYLES"
         ) from None
+
+
 #: Dark grey for text and axes, with a contrast above 12 to 1 on the white figure card.
 INK = "#1a1a1a"
 
