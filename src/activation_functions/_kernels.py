@@ -231,14 +231,14 @@ def _gaussian_quarter(x: F64) -> tuple[F64, F64]:
 def gelu_kernel(x: F64, out: F64, work: F64) -> None:
     """``x * Phi(x)``.
 
-    For x < 0, ``Phi(x) = erfcx(z) * exp(-x**2 / 2) / 2`` with ``z = -x / sqrt(2)``:
+    For x < -1, ``Phi(x) = erfcx(z) * exp(-x**2 / 2) / 2`` with ``z = -x / sqrt(2)``:
     the scaled complementary error function ``erfcx`` is well conditioned, so the
     rounding of ``z`` costs nothing, and the Gaussian factor is exact to a rounding
-    (see the module notes). For x >= 0, ``Phi(x) = erfc(-x / sqrt(2)) / 2`` lies in
-    [1/2, 1]: no cancellation.
+    (see the module notes). For x >= -1, ``Phi(x) = erfc(-x / sqrt(2)) / 2``: no
+    cancellation, and SciPy's erfc is more accurate than erfcx there.
     """
     del work
-    negative = x < 0
+    negative = x < -1.0  # above -1, erfc(z) = 1 - erf(z) is as accurate and cheaper
     if not negative.any():  # also the path of NaN-only chunks
         np.multiply(x, 0.5, out=out)
         np.multiply(out, special.erfc(x / -_SQRT2), out=out)
