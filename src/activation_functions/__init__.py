@@ -27,11 +27,11 @@ from .functions import gelu, leaky_relu, relu, sigmoid, silu, tanh
 # autodoc (which reads these comments from the module that documents them) shows
 # their meaning instead of the docstring of ``float`` or ``tuple``.
 
-#: PyTorch's default ``negative_slope`` of LeakyReLU (``torch.nn.LeakyReLU``): 0.01.
+#: PyTorch's default ``negative_slope`` of LeakyReLU, 0.01, as in ``torch.nn.LeakyReLU``.
 DEFAULT_NEGATIVE_SLOPE = _functions.DEFAULT_NEGATIVE_SLOPE
 
-#: Every activation of the package, in the site's order: the article's four
-#: (Sigmoid, Tanh, ReLU, LeakyReLU), then GELU and SiLU. Everything that compares
+#: Every activation of the package, in the site's order, the article's four
+#: (Sigmoid, Tanh, ReLU, LeakyReLU) first, then GELU and SiLU. Everything that compares
 #: activations iterates over this tuple.
 ACTIVATIONS = _functions.ACTIVATIONS
 

@@ -82,7 +82,7 @@ class Citation:
     venue: str
     #: Year of publication.
     year: int
-    #: Where to read it: a DOI link or the publisher's URL.
+    #: Where to read it, a DOI link or the publisher's URL.
     url: str
 
     def __str__(self) -> str:
@@ -141,8 +141,8 @@ class Activation(Generic[P]):
     monotonic: bool
     #: What one evaluation costs, in elementary operations.
     cost: str
-    #: The cost in one word or two, for grouping: "piecewise linear", "one exponential"
-    #: or "special function".
+    #: The cost in one word or two, for grouping, such as "piecewise linear", "one
+    #: exponential" or "special function".
     cost_class: str
     #: PyTorch's tensor function, such as ``"torch.sigmoid"``; ``None`` when PyTorch has
     #: none (LeakyReLU, GELU and SiLU are only in ``torch.nn`` and ``torch.nn.functional``).
@@ -154,7 +154,7 @@ class Activation(Generic[P]):
     #: True for the four activations of the source article (Sigmoid, Tanh, ReLU,
     #: LeakyReLU); False for those the site adds (GELU, SiLU).
     in_article: bool
-    #: How smooth the function is, in words: "C∞" or "continuous, kink at 0".
+    #: How smooth the function is, in words, such as "C∞" or "continuous, kink at 0".
     smoothness: str
     #: Year of the paper that introduced the activation to neural networks (or
     #: made it popular there), that is ``papers[0].year``.

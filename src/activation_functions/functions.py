@@ -543,7 +543,7 @@ silu = Activation(
     ),
 )
 
-#: Every activation of the package, in the site's order: the article's four, then
+#: Every activation of the package, in the site's order, the article's four first, then
 #: GELU and SiLU.
 ACTIVATIONS: tuple[Activation[Any], ...] = (sigmoid, tanh, relu, leaky_relu, gelu, silu)
 

@@ -34,7 +34,7 @@ class LineStyle:
 
     #: Line colour, from Okabe & Ito (2008).
     colour: str
-    #: Matplotlib line style: a name such as ``"--"`` or ``(offset, (on, off, ...))``.
+    #: Matplotlib line style, a name such as ``"--"`` or ``(offset, (on, off, ...))``.
     dash: DashPattern
     #: Matplotlib marker, drawn on every :data:`MARKER_EVERY`-th point.
     marker: str
@@ -55,7 +55,7 @@ STYLES: dict[str, LineStyle] = {
     "silu": LineStyle("#56B4E9", (0, (1, 2)), "P"),
 }
 
-#: A marker on every this-many points of a curve: enough to tell curves apart.
+#: A marker on every this-many points of a curve, enough to tell curves apart.
 MARKER_EVERY = 100
 
 #: The colours of :data:`STYLES`, in the registry's order (kept for pages that index them).
