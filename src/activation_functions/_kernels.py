@@ -7,6 +7,19 @@ formulas below are chosen so that every step is either exact or a single roundin
 of a well-conditioned quantity. The textbook forms ``s * (1 - s)`` and
 ``1 - tanh(x)**2`` are avoided on purpose: both cancel catastrophically in the tails.
 
+GELU needs the error function, which NumPy lacks. It comes from SciPy
+(``scipy.special.erfc`` and ``erfcx``), a runtime dependency, rather than from an
+implementation of our own: SciPy's are accurate to a few ULP and long tested, and
+the accuracy that matters is decided by how they are used (below), not by the last
+ULP of erfc. Measured on the project machine against mpmath at 200 bits (the tests'
+grids, ``tests/test_accuracy.py``): float64 GELU at most 6.3 ULP and its derivative
+7.8 ULP over the whole range, subnormal tail included, where the plain
+``0.5 * x * erfc(-x / sqrt(2))`` is about x**2 ULP off in the negative tail (1571 ULP
+near x = -37) and loses subnormal results entirely; float16 and float32 results are
+correctly rounded on every input tested. Speed, 10**6 float64 values on one (busy)
+thread: ``af.gelu`` 3.5 times ``torch.nn.functional.gelu`` and 2.1 times the plain
+erfc formula (``nox -s bench`` reports the ratios in the same run).
+
 Every kernel runs under ``np.errstate(all="ignore")``: overflow of ``exp`` to inf
 or underflow to zero is part of the algorithm and must not reach the caller, even
 inside ``np.errstate(all="raise")``.
