@@ -264,6 +264,12 @@ class Row:
     #: ``f(x) = x g(x)`` with a gate ``g(x) + g(-x) = 1`` (ReLU, GELU, SiLU), so that
     #: ``f(x) - f(-x) = x``.
     gated: bool = False
+    #: PyTorch's autograd differentiates the saved output with the textbook formula
+    #: (``y (1 - y)``, ``1 - y^2``): in half precision it is a rounding step behind.
+    torch_textbook_backward: bool = False
+    #: PyTorch's gradient is NaN at ±inf (``inf * 0`` in its formula); the package's
+    #: is the limit.
+    torch_nan_at_inf: bool = False
 
 
 def _smooth_bounds(f16_32: float, f64: Bound) -> dict[Any, Bound]:
@@ -318,6 +324,7 @@ ROWS: tuple[Row, ...] = (
         at_zero=(0.5, 0.25),
         torch_accurate_below={FLOAT16: math.inf, FLOAT32: 87.0, FLOAT64: 700.0},
         torch_rtol_eps=4.0,
+        torch_textbook_backward=True,
     ),
     Row(
         name="tanh",
@@ -346,6 +353,7 @@ ROWS: tuple[Row, ...] = (
         at_zero=(0.0, 1.0),
         torch_accurate_below={FLOAT16: math.inf, FLOAT32: math.inf, FLOAT64: math.inf},
         torch_rtol_eps=4.0,
+        torch_textbook_backward=True,
     ),
     Row(
         name="relu",
@@ -436,6 +444,7 @@ ROWS: tuple[Row, ...] = (
         torch_rtol_eps=16.0,
         torch_atol_eps=32.0,
         gated=True,
+        torch_nan_at_inf=True,
     ),
     Row(
         name="silu",
@@ -467,6 +476,7 @@ ROWS: tuple[Row, ...] = (
         torch_accurate_below={FLOAT16: math.inf, FLOAT32: 87.0, FLOAT64: 700.0},
         torch_rtol_eps=8.0,
         gated=True,
+        torch_nan_at_inf=True,
     ),
 )
 
