@@ -4,7 +4,9 @@ Run with ``nox -s bench`` (or ``python benchmarks/bench_activations.py``). Every
 function and derivative of :mod:`activation_functions` is timed on seeded uniform
 arrays of 10^7 float32 and float64 values in [-20, 20], next to three references
 timed in the same run: ``scipy.special.expit``, ``torch.sigmoid`` on one thread,
-and ``np.maximum(x, 0)``. Timings are medians of interleaved repeats (each repeat
+and ``np.maximum(x, 0)``; and each activation against its own PyTorch functional
+form on one thread (``torch.nn.functional.gelu`` for both forms of GELU,
+``torch.nn.functional.silu`` for SiLU...), read from the records. Timings are medians of interleaved repeats (each repeat
 runs every candidate once), after a warm-up, so that a change in machine load hits
 all candidates alike. The table prints ratios to the references and whether the
 project's targets are met; it also measures the maximum ULP error of the sigmoids
@@ -40,7 +42,32 @@ except ImportError:  # the table marks the torch column n/a
 #: Target ratios from the issue: (function, reference, at most).
 TARGETS = [("sigmoid", "expit", 2.0), ("relu", "np.maximum", 1.2)]
 
+#: Parameter settings timed besides the defaults (the records hold the defaults).
+EXTRA_FORMS: dict[str, list[dict[str, Any]]] = {"gelu": [{"approximate": "tanh"}]}
+
 Candidate = Callable[[NDArray[Any]], object]
+
+
+def forms() -> list[tuple[str, Any, dict[str, Any]]]:
+    """(label, activation, kwargs) for every activation of the registry and extra form."""
+    result = []
+    for activation in af.ACTIVATIONS:
+        for kwargs in [{}, *EXTRA_FORMS.get(activation.name, [])]:
+            suffix = "".join(f"[{v}]" for v in kwargs.values())
+            result.append((f"{activation.name}{suffix}", activation, kwargs))
+    return result
+
+
+def bind(func: Callable[..., Any], kwargs: dict[str, Any]) -> Candidate:
+    return lambda x: func(x, **kwargs)
+
+
+def torch_counterpart(activation: Any, kwargs: dict[str, Any]) -> Candidate:
+    """The activation's PyTorch functional form, as a NumPy-in, NumPy-out candidate."""
+    module_name, _, attribute = activation.torch_functional.rpartition(".")
+    module = __import__(module_name, fromlist=[attribute])
+    func = getattr(module, attribute)
+    return lambda x: func(torch.from_numpy(x), **kwargs).numpy()
 
 
 def machine_report() -> str:
@@ -72,13 +99,15 @@ def machine_report() -> str:
 def candidates() -> dict[str, Candidate]:
     """Every function timed, package first, references last."""
     funcs: dict[str, Candidate] = {}
-    for activation in af.ACTIVATIONS:
-        funcs[activation.name] = activation
-        funcs[f"{activation.name}'"] = activation.derivative
+    for label, activation, kwargs in forms():
+        funcs[label] = bind(activation, kwargs)
+        funcs[f"{label}'"] = bind(activation.derivative, kwargs)
     funcs["expit"] = expit
     if torch is not None:
         # .numpy() shares memory with the tensor: it costs nothing measurable
         funcs["torch.sigmoid"] = lambda x: torch.sigmoid(torch.from_numpy(x)).numpy()
+        for label, activation, kwargs in forms():
+            funcs[f"torch:{label}"] = torch_counterpart(activation, kwargs)
     funcs["np.maximum"] = lambda x: np.maximum(x, 0)
     return funcs
 
@@ -188,6 +217,24 @@ def main(argv: list[str] | None = None) -> int:
         header = [np.dtype(dtype).name, "ms", "/ expit", "/ torch.sigmoid(1 thr)", "/ np.maximum"]
         print(table(header, rows))
         print()
+        if torch is not None:
+            own = [
+                [
+                    label,
+                    f"{times[label] * 1e3:.1f}",
+                    f"{times['torch:' + label] * 1e3:.1f}",
+                    f"{times[label] / times['torch:' + label]:.2f}x",
+                ]
+                for label, _, _ in forms()
+            ]
+            header = [
+                f"{np.dtype(dtype).name}: package / its torch form",
+                "ms",
+                "torch ms",
+                "ratio",
+            ]
+            print(table(header, own))
+            print()
         for name, ref, limit in TARGETS:
             ratio = times[name] / times[ref]
             status = "met" if ratio <= limit else "MISSED"

@@ -1,12 +1,7 @@
-"""Shared fixtures: float grids, ULP arithmetic and references independent of the package.
+"""Shared fixtures: float grids and ULP arithmetic.
 
-The references never call :mod:`activation_functions`:
-
-* ``mp_exact``: mpmath at 200 bits, for float64 (and spot checks of float32);
-* ``f64_reference``: float64 closed forms from other libraries (SciPy's ``expit``,
-  libm's ``tanh`` through :mod:`math`, ``1 / cosh(x)**2``), for float16 and float32,
-  where their error (a few float64 ULP) is below 1e-7 of a float32 ULP. That claim is
-  itself tested against mpmath in ``test_accuracy.py``.
+The references themselves (mpmath and float64 formulas independent of the package)
+are in ``reference.py``, one row per activation.
 
 ULP errors are measured against the exact value: the unit is the gap between the two
 floats of the target dtype that bracket the exact value, so a result is within
@@ -17,7 +12,9 @@ measured in the subnormal spacing (nothing is flushed to zero).
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import mpmath
@@ -25,71 +22,19 @@ import numpy as np
 import pytest
 from hypothesis import settings
 from numpy.typing import NDArray
-from scipy.special import expit
+
+# With --import-mode=importlib the test directory is not on sys.path: put it there so
+# that every test module can ``import reference``.
+sys.path.insert(0, str(Path(__file__).parent))
+
+from reference import MP_PREC
 
 settings.register_profile("activation-functions", deadline=None, max_examples=60, print_blob=True)
 settings.load_profile("activation-functions")
 
 FLOAT_DTYPES = (np.float16, np.float32, np.float64)
 
-#: Precision of the mpmath references, in bits: far beyond float64's 53.
-MP_PREC = 200
-
 F64 = NDArray[np.float64]
-
-
-# --------------------------------------------------------------------------- references
-
-
-def _mp_sigmoid(x: mpmath.mpf) -> mpmath.mpf:
-    return 1 / (1 + mpmath.exp(-x))
-
-
-def _mp_sigmoid_derivative(x: mpmath.mpf) -> mpmath.mpf:
-    # sigma(x) * sigma(-x): no cancellation, unlike s * (1 - s) at any finite precision.
-    return 1 / ((1 + mpmath.exp(-x)) * (1 + mpmath.exp(x)))
-
-
-def _mp_tanh(x: mpmath.mpf) -> mpmath.mpf:
-    return mpmath.tanh(x)
-
-
-def _mp_tanh_derivative(x: mpmath.mpf) -> mpmath.mpf:
-    return mpmath.sech(x) ** 2
-
-
-#: Exact (200-bit) values of the smooth functions, keyed like ``SMOOTH_NAMES``.
-MP_EXACT: dict[str, Callable[[mpmath.mpf], mpmath.mpf]] = {
-    "sigmoid": _mp_sigmoid,
-    "tanh": _mp_tanh,
-    "sigmoid.derivative": _mp_sigmoid_derivative,
-    "tanh.derivative": _mp_tanh_derivative,
-}
-
-_libm_tanh = np.frompyfunc(math.tanh, 1, 1)
-
-
-def _f64_tanh(x: F64) -> F64:
-    return np.asarray(_libm_tanh(x), dtype=np.float64)
-
-
-def _f64_tanh_derivative(x: F64) -> F64:
-    with np.errstate(over="ignore"):  # cosh(x) = inf gives the right limit, 0
-        c = np.cosh(x)
-        return np.asarray(1.0 / (c * c), dtype=np.float64)
-
-
-def _f64_sigmoid_derivative(x: F64) -> F64:
-    return np.asarray(expit(x) * expit(-x), dtype=np.float64)
-
-
-#: Float64 references built from other libraries, for float16 and float32 outputs.
-F64_REFERENCE: dict[str, Callable[[F64], F64]] = {
-    "sigmoid": lambda x: np.asarray(expit(x), dtype=np.float64),
-    "tanh": _f64_tanh,
-    "sigmoid.derivative": _f64_sigmoid_derivative,
-    "tanh.derivative": _f64_tanh_derivative,
-}
 
 
 # --------------------------------------------------------------------------- ULPs
@@ -101,22 +46,32 @@ def _precision(dtype: Any) -> tuple[int, int]:
     return info.nmant + 1, info.minexp
 
 
-def mp_ulp_errors(y: NDArray[Any], x: NDArray[Any], name: str, unit: Any = None) -> F64:
-    """ULP errors of ``y = f(x)`` against the 200-bit value of ``f``.
+def mp_ulp_errors(
+    y: NDArray[Any],
+    x: NDArray[Any],
+    exact_fn: Callable[[mpmath.mpf], mpmath.mpf],
+    unit: Any = None,
+    slope_fn: Callable[[mpmath.mpf], mpmath.mpf] | None = None,
+) -> tuple[F64, F64]:
+    """ULP errors of ``y = f(x)`` against the 200-bit value of ``f``, and condition numbers.
 
-    The ULP is that of ``unit`` (a dtype), by default ``y``'s dtype.
+    The ULP is that of ``unit`` (a dtype), by default ``y``'s dtype. The second array
+    is ``|x f'(x) / f(x)|`` when ``slope_fn`` (``f'``) is given, else zeros.
     """
     p, emin = _precision(y.dtype if unit is None else unit)
-    exact_fn = MP_EXACT[name]
     errors = np.empty(y.size, dtype=np.float64)
+    condition = np.zeros(y.size, dtype=np.float64)
     with mpmath.workprec(MP_PREC):
         for i, (yi, xi) in enumerate(zip(y.ravel().tolist(), x.ravel().tolist(), strict=True)):
-            exact = exact_fn(mpmath.mpf(xi))
+            xm = mpmath.mpf(xi)
+            exact = exact_fn(xm)
             # |exact| lies in [2**(e - 1), 2**e) with e = frexp(exact)[1]
             binade = emin if exact == 0 else max(int(mpmath.frexp(exact)[1]) - 1, emin)
             ulp = mpmath.ldexp(1, binade - p + 1)
             errors[i] = float(abs(mpmath.mpf(yi) - exact) / ulp)
-    return errors
+            if slope_fn is not None and exact != 0:
+                condition[i] = float(abs(xm * slope_fn(xm) / exact))
+    return errors, condition
 
 
 def f64_ulp_errors(y: NDArray[Any], reference: F64) -> F64:
@@ -208,18 +163,13 @@ def float_dtype(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.fixture(scope="session", name="mp_ulp_errors")
-def mp_ulp_errors_fixture() -> Callable[..., F64]:
+def mp_ulp_errors_fixture() -> Callable[..., tuple[F64, F64]]:
     return mp_ulp_errors
 
 
 @pytest.fixture(scope="session", name="f64_ulp_errors")
 def f64_ulp_errors_fixture() -> Callable[[NDArray[Any], F64], F64]:
     return f64_ulp_errors
-
-
-@pytest.fixture(scope="session", name="f64_reference")
-def f64_reference_fixture() -> dict[str, Callable[[F64], F64]]:
-    return F64_REFERENCE
 
 
 @pytest.fixture(scope="session", name="consecutive_floats")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
+from reference import ROWS, Row
 
 import activation_functions as af
 
@@ -16,13 +18,12 @@ ag = pytest.importorskip("activation_functions.autograd")
 FLOAT_DTYPES = [torch.float16, torch.bfloat16, torch.float32, torch.float64]
 DTYPE_IDS = ["float16", "bfloat16", "float32", "float64"]
 SLOPES = [0.01, 0.2, 0.0, 1.0, -0.5, 3.0]
+SMOOTH_ROWS = [row for row in ROWS if not row.exact]
 
-#: (name, ours, PyTorch's built-in) for the parameterless three.
-PAIRS: list[tuple[str, Callable[[Any], Any], Callable[[Any], Any]]] = [
-    ("sigmoid", ag.sigmoid, torch.sigmoid),
-    ("tanh", ag.tanh, torch.tanh),
-    ("relu", ag.relu, torch.relu),
-]
+
+def torch_builtin(row: Row) -> Callable[..., Any]:
+    module, _, attribute = row.torch_functional.rpartition(".")
+    return getattr(importlib.import_module(module), attribute)  # type: ignore[no-any-return]
 
 
 def leaky_pair(slope: float) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
@@ -32,16 +33,26 @@ def leaky_pair(slope: float) -> tuple[Callable[[Any], Any], Callable[[Any], Any]
     )
 
 
-def all_pairs() -> list[tuple[str, Callable[[Any], Any], Callable[[Any], Any]]]:
-    pairs = list(PAIRS)
-    for slope in SLOPES:
-        ours, builtin = leaky_pair(slope)
-        pairs.append((f"leaky_relu{slope}", ours, builtin))
+def bind(func: Callable[..., Any], kwargs: dict[str, Any]) -> Callable[[Any], Any]:
+    return lambda t: func(t, **kwargs)
+
+
+def all_pairs() -> list[tuple[str, Callable[[Any], Any], Callable[[Any], Any], Row]]:
+    """(id, ours, PyTorch's built-in, row) for every row and form of the reference table."""
+    pairs = []
+    for row in ROWS:
+        ours, builtin = getattr(ag, row.autograd), torch_builtin(row)
+        settings = [dict(form.kwargs) for form in row.forms]
+        if row.name == "leaky_relu":
+            settings = [{"negative_slope": slope} for slope in SLOPES]
+        for kwargs in settings:
+            suffix = "".join(str(v) for v in kwargs.values())
+            pairs.append((f"{row.name}{suffix}", bind(ours, kwargs), bind(builtin, kwargs), row))
     return pairs
 
 
 ALL_PAIRS = all_pairs()
-PAIR_IDS = [name for name, _, _ in ALL_PAIRS]
+PAIR_IDS = [name for name, _, _, _ in ALL_PAIRS]
 
 
 def grid(dtype: Any) -> Any:
@@ -84,10 +95,9 @@ def gradcheck_input(*, avoid_zero: bool) -> Any:
         (ag.ReLUFunction.apply, True),
         (lambda t: ag.LeakyReLUFunction.apply(t, 0.2), True),
         (lambda t: ag.LeakyReLUFunction.apply(t, -0.5), True),
-        (ag.sigmoid, False),
-        (ag.tanh, False),
-        (ag.relu, True),
-        (ag.leaky_relu, True),
+        (lambda t: ag.GELUFunction.apply(t, "none"), False),
+        (lambda t: ag.GELUFunction.apply(t, "tanh"), False),
+        (ag.SiLUFunction.apply, False),
     ],
     ids=[
         "SigmoidFunction",
@@ -95,18 +105,27 @@ def gradcheck_input(*, avoid_zero: bool) -> Any:
         "ReLUFunction",
         "LeakyReLUFunction0.2",
         "LeakyReLUFunction-0.5",
-        "sigmoid",
-        "tanh",
-        "relu",
-        "leaky_relu",
+        "GELUFunction-none",
+        "GELUFunction-tanh",
+        "SiLUFunction",
     ],
 )
-def test_gradcheck(function: Callable[[Any], Any], avoid_zero: bool) -> None:
+def test_gradcheck_functions(function: Callable[[Any], Any], avoid_zero: bool) -> None:
     x = gradcheck_input(avoid_zero=avoid_zero)
     assert torch.autograd.gradcheck(function, (x,), eps=1e-6, atol=1e-9, rtol=1e-6)
 
 
-@pytest.mark.parametrize("function", [ag.sigmoid, ag.tanh], ids=["sigmoid", "tanh"])
+@pytest.mark.parametrize(("name", "ours", "builtin", "row"), ALL_PAIRS, ids=PAIR_IDS)
+def test_gradcheck(name: str, ours: Any, builtin: Any, row: Row) -> None:
+    x = gradcheck_input(avoid_zero=row.kink is not None)
+    assert torch.autograd.gradcheck(ours, (x,), eps=1e-6, atol=1e-9, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "function",
+    [ag.sigmoid, ag.tanh, ag.gelu, bind(ag.gelu, {"approximate": "tanh"}), ag.silu],
+    ids=["sigmoid", "tanh", "gelu", "gelu-tanh", "silu"],
+)
 def test_gradgradcheck_smooth(function: Callable[[Any], Any]) -> None:
     """The backward passes are built from torch operations, so they differentiate too."""
     x = gradcheck_input(avoid_zero=False)
@@ -117,20 +136,31 @@ def test_gradgradcheck_smooth(function: Callable[[Any], Any]) -> None:
 
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES, ids=DTYPE_IDS)
-@pytest.mark.parametrize(("name", "ours", "builtin"), ALL_PAIRS, ids=PAIR_IDS)
+@pytest.mark.parametrize(("name", "ours", "builtin", "row"), ALL_PAIRS, ids=PAIR_IDS)
 def test_value_and_gradient_equal_torch_builtins(
-    name: str, ours: Callable[[Any], Any], builtin: Callable[[Any], Any], dtype: Any
+    name: str, ours: Callable[[Any], Any], builtin: Callable[[Any], Any], row: Row, dtype: Any
 ) -> None:
+    """Within torch's default tolerances, on [-12, 12], tiny values and up to ±1000.
+
+    ±inf are left out for GELU and SiLU (and for LeakyReLU with slope 0): PyTorch gives
+    NaN there (``inf * 0``), this module the limits (tested below).
+    """
     x = grid(dtype)
-    if name.startswith("leaky_relu0.0"):
-        x = x[torch.isfinite(x)]  # -inf * 0: PyTorch gives NaN
+    if name.startswith("leaky_relu0.0") or row.torch_nan_at_inf:
+        x = x[torch.isfinite(x)]
     value, grad = value_and_grad(ours, x)
     expected_value, expected_grad = value_and_grad(builtin, x)
     assert value.dtype == grad.dtype == dtype
     assert value.shape == grad.shape == x.shape
-    if name.startswith(("relu", "leaky")):  # piecewise linear: bit-for-bit
+    if row.exact:  # piecewise linear: bit-for-bit
         torch.testing.assert_close(value, expected_value, rtol=0, atol=0, equal_nan=True)
         torch.testing.assert_close(grad, expected_grad, rtol=0, atol=0)
+    elif dtype in (torch.float16, torch.bfloat16) and not row.torch_textbook_backward:
+        # Both compute in float32 and round once; the formulas differ, so a result on
+        # a rounding boundary can round either way: one half-precision eps apart.
+        eps = torch.finfo(dtype).eps
+        torch.testing.assert_close(value, expected_value, rtol=eps, atol=eps)
+        torch.testing.assert_close(grad, expected_grad, rtol=eps, atol=eps)
     elif dtype in (torch.float16, torch.bfloat16):
         # The built-ins differentiate from the rounded half-precision output (s (1 - s),
         # 1 - y^2), ours from x in float32: up to about one half-precision eps apart.
@@ -166,6 +196,11 @@ def test_gradients_at_zero_follow_pytorch(zero: float, dtype: Any) -> None:
     assert value_and_grad(ag.relu, x)[1].tolist() == [0.0]
     assert value_and_grad(ag.sigmoid, x)[1].tolist() == [0.25]
     assert value_and_grad(ag.tanh, x)[1].tolist() == [1.0]
+    for row in SMOOTH_ROWS:
+        for form in row.forms:
+            func = bind(getattr(ag, row.autograd), dict(form.kwargs))
+            value, grad = value_and_grad(func, x)
+            assert (value.tolist(), grad.tolist()) == ([row.at_zero[0]], [row.at_zero[1]])
     for slope in SLOPES:
         ours, builtin = leaky_pair(slope)
         grad = value_and_grad(ours, x)[1]
@@ -190,6 +225,29 @@ def test_no_overflow_or_nan_for_large_inputs(dtype: Any) -> None:
 
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES, ids=DTYPE_IDS)
+@pytest.mark.parametrize("row", SMOOTH_ROWS, ids=[r.name for r in SMOOTH_ROWS])
+def test_limits_at_infinity_where_torch_gives_nan(row: Row, dtype: Any) -> None:
+    """The limits at ±inf, value and gradient; PyTorch's GELU and SiLU give NaN there."""
+    x = torch.tensor([-np.inf, np.inf], dtype=dtype)
+    f_low, f_high, d_low, d_high = row.limits
+    for form in row.forms:
+        kwargs = dict(form.kwargs)
+        value, grad = value_and_grad(bind(getattr(ag, row.autograd), kwargs), x)
+        assert value.tolist() == [f_low, f_high]
+        assert grad.tolist() == [d_low, d_high]
+        if row.torch_nan_at_inf:  # the documented difference
+            torch_grad = value_and_grad(bind(torch_builtin(row), kwargs), x)[1]
+            assert torch.isnan(torch_grad).all()
+
+
+def test_torch_gelu_is_nan_at_minus_infinity() -> None:
+    """What the module notes say: F.gelu(-inf) is NaN (the limit is 0)."""
+    minus_inf = torch.tensor([-np.inf])
+    assert torch.isnan(torch.nn.functional.gelu(minus_inf)).all()
+    assert ag.gelu(minus_inf).tolist() == [0.0]
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES, ids=DTYPE_IDS)
 def test_gradients_never_exceed_the_maximum_derivative(dtype: Any) -> None:
     """sigma' <= 1/4 and tanh' <= 1 (attained at 0): rounding must not overshoot them."""
     rng = np.random.default_rng(1)
@@ -210,15 +268,22 @@ def test_float64_values_and_gradients_match_the_numpy_package() -> None:
     x_np = np.concatenate([np.linspace(-745.0, 745.0, 6001), [0.0, 1e-300, -1e-300, 5e-324]])
     x = torch.tensor(x_np)
     pairs = [
-        (ag.sigmoid, af.sigmoid, 4),
-        (ag.tanh, af.tanh, 4),
+        (ag.sigmoid, af.sigmoid, {}, 4, 0.0),
+        (ag.tanh, af.tanh, {}, 4, 0.0),
+        # GELU and SiLU: the same tails, simpler arithmetic (no exact x^2, no series at
+        # the derivative's zero): agreement to 1e-12 relative, 1e-16 absolute near zeros.
+        (ag.gelu, af.gelu, {"approximate": "none"}, 4500, 1e-16),
+        (ag.gelu, af.gelu, {"approximate": "tanh"}, 4500, 1e-16),
+        (ag.silu, af.silu, {}, 4500, 1e-16),
     ]
-    for ours, package, ulps in pairs:
-        value, grad = value_and_grad(ours, x)
+    for ours, package, kwargs, ulps, near_zero in pairs:
+        value, grad = value_and_grad(bind(ours, kwargs), x)
         tol = ulps * np.finfo(np.float64).eps
-        atol = 8 * np.finfo(np.float64).smallest_subnormal
-        np.testing.assert_allclose(value.numpy(), package(x_np), rtol=tol, atol=atol)
-        np.testing.assert_allclose(grad.numpy(), package.derivative(x_np), rtol=tol, atol=atol)
+        atol = max(near_zero, 8 * np.finfo(np.float64).smallest_subnormal)
+        np.testing.assert_allclose(value.numpy(), package(x_np, **kwargs), rtol=tol, atol=atol)
+        np.testing.assert_allclose(
+            grad.numpy(), package.derivative(x_np, **kwargs), rtol=tol, atol=atol
+        )
     assert value_and_grad(ag.sigmoid, torch.tensor([-740.0], dtype=torch.float64))[0].item() > 0
     # tanh' in its far tail, where (2u)^2 replaces 4t / (1 + t)^2
     tail = np.array([353.0, 354.5, 360.0, 372.0, -360.0])
@@ -238,7 +303,7 @@ def test_tanh_keeps_tiny_values_and_the_sign_of_zero() -> None:
 def test_nan_gives_nan_value_and_gradient(dtype: Any) -> None:
     """Like the NumPy package: NaN in, NaN out, for the value and the gradient."""
     x = torch.tensor([np.nan, 1.0, -1.0], dtype=dtype)
-    funcs = [ag.sigmoid, ag.tanh, ag.relu, ag.leaky_relu, leaky_pair(0.0)[0]]
+    funcs = [ours for _, ours, _, _ in ALL_PAIRS]
     for func in funcs:
         value, grad = value_and_grad(func, x)
         assert torch.isnan(value[0])
@@ -262,8 +327,10 @@ def test_nan_gives_nan_value_and_gradient(dtype: Any) -> None:
     ],
     ids=["0-d", "empty", "empty-3d", "3d", "transposed", "strided"],
 )
-@pytest.mark.parametrize(("name", "ours", "builtin"), ALL_PAIRS[:4], ids=PAIR_IDS[:4])
-def test_shapes_and_views(name: str, ours: Any, builtin: Any, make: Callable[[], Any]) -> None:
+@pytest.mark.parametrize(("name", "ours", "builtin", "row"), ALL_PAIRS, ids=PAIR_IDS)
+def test_shapes_and_views(
+    name: str, ours: Any, builtin: Any, row: Row, make: Callable[[], Any]
+) -> None:
     x = make()
     before = x.clone()
     value, grad = value_and_grad(ours, x)
@@ -273,13 +340,16 @@ def test_shapes_and_views(name: str, ours: Any, builtin: Any, make: Callable[[],
     assert torch.equal(x, before), name
 
 
-def test_grad_fn_is_the_hand_written_function() -> None:
+@pytest.mark.parametrize("row", ROWS, ids=[r.name for r in ROWS])
+def test_grad_fn_is_the_hand_written_function(row: Row) -> None:
     x = torch.tensor([0.5], requires_grad=True)
-    assert type(ag.sigmoid(x).grad_fn).__name__ == "SigmoidFunctionBackward"
-    assert type(ag.tanh(x).grad_fn).__name__ == "TanhFunctionBackward"
-    assert type(ag.relu(x).grad_fn).__name__ == "ReLUFunctionBackward"
-    assert type(ag.leaky_relu(x).grad_fn).__name__ == "LeakyReLUFunctionBackward"
-    assert ag.sigmoid(torch.tensor([0.5])).grad_fn is None  # no graph without requires_grad
+    activation = getattr(af, row.name)
+    class_name = f"{activation.display_name}Function"  # SigmoidFunction, GELUFunction...
+    assert class_name in ag.__all__
+    assert issubclass(getattr(ag, class_name), torch.autograd.Function)
+    func = getattr(ag, row.autograd)
+    assert type(func(x).grad_fn).__name__ == f"{class_name}Backward"
+    assert func(torch.tensor([0.5])).grad_fn is None  # no graph without requires_grad
 
 
 def test_default_slope_is_pytorchs() -> None:
@@ -288,12 +358,7 @@ def test_default_slope_is_pytorchs() -> None:
     torch.testing.assert_close(ag.leaky_relu(x), torch.tensor([-0.03, 2.0]))
 
 
-PUBLIC = [
-    ("sigmoid", ag.sigmoid),
-    ("tanh", ag.tanh),
-    ("relu", ag.relu),
-    ("leaky_relu", ag.leaky_relu),
-]
+PUBLIC = [(row.autograd, getattr(ag, row.autograd)) for row in ROWS]
 
 
 @pytest.mark.parametrize(
@@ -334,3 +399,9 @@ def test_negative_slope_validated_like_the_package(slope: Any, error: type[Excep
         ag.leaky_relu(torch.tensor([1.0]), negative_slope=slope)
     with pytest.raises(error, match=r"^leaky_relu\(\) negative_slope"):
         af.leaky_relu([1.0], negative_slope=slope)
+
+
+@pytest.mark.parametrize("approximate", ["exact", "TANH", None, 1])
+def test_approximate_validated_like_the_package(approximate: Any) -> None:
+    with pytest.raises(ValueError, match=r"^gelu\(\) approximate must be 'none' or 'tanh'"):
+        ag.gelu(torch.tensor([1.0]), approximate=approximate)

@@ -264,3 +264,33 @@ def test_chunk_boundaries_do_not_mix_elements(
     assert np.array_equal(y, pieces, equal_nan=True)
     assert np.array_equal(func(x[::-1])[::-1], y, equal_nan=True)
     assert np.array_equal(func(x.reshape(-1, 1)).ravel(), y, equal_nan=True)
+
+
+# --------------------------------------------------------------------------- approximate
+
+GELU_CALLABLES = [("gelu", af.gelu), ("gelu.derivative", af.gelu.derivative)]
+
+
+@pytest.mark.parametrize("approximate", ["exact", "TANH", "None", "", " tanh", None, 1, True])
+@pytest.mark.parametrize(("name", "func"), GELU_CALLABLES, ids=[n for n, _ in GELU_CALLABLES])
+def test_bad_approximate_raises_value_error_naming_the_accepted_values(
+    name: str, func: Callable[..., Any], approximate: Any
+) -> None:
+    with pytest.raises(ValueError, match=rf"^{name}\(\) approximate must be 'none' or 'tanh'"):
+        func([1.0, -1.0], approximate=approximate)
+
+
+@pytest.mark.parametrize(("name", "func"), GELU_CALLABLES, ids=[n for n, _ in GELU_CALLABLES])
+def test_approximate_is_checked_before_the_input(name: str, func: Callable[..., Any]) -> None:
+    """A bad form is reported even when the input is bad too (one clear error)."""
+    with pytest.raises(ValueError, match="approximate"):
+        func(None, approximate="exact")
+
+
+@pytest.mark.parametrize(("name", "func"), GELU_CALLABLES, ids=[n for n, _ in GELU_CALLABLES])
+def test_both_forms_accepted_and_they_differ(name: str, func: Callable[..., Any]) -> None:
+    x = np.linspace(-3.0, 3.0, 61)
+    exact = func(x)
+    assert np.array_equal(exact, func(x, approximate="none"))
+    difference = np.abs(func(x, approximate="tanh") - exact)
+    assert 0 < difference.max() < 2e-3, name  # the tanh form is close, not equal

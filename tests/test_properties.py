@@ -16,8 +16,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.typing import NDArray
+from reference import ROWS, Row
 
 import activation_functions as af
+
+#: (id, row, kwargs) for every form of every activation in the reference table.
+FORMS = [(f"{row.name}{form.suffix}", row, dict(form.kwargs)) for row in ROWS for form in row.forms]
+FORM_IDS = [name for name, _, _ in FORMS]
+SMOOTH_FORMS = [(name, row, kwargs) for name, row, kwargs in FORMS if not row.exact]
+SMOOTH_IDS = [name for name, _, _ in SMOOTH_FORMS]
 
 DTYPES = [np.float16, np.float32, np.float64]
 DTYPE_IDS = ["float16", "float32", "float64"]
@@ -141,12 +148,22 @@ def test_sigmoid_and_tanh_monotone_on_runs_of_adjacent_floats(
             assert steps[worst] >= 0, (func.name, x[worst], y[worst], y[worst + 1])
 
 
-def test_monotone_over_every_float16(all_finite_float16: Any) -> None:
+@pytest.mark.parametrize(("name", "row", "kwargs"), FORMS, ids=FORM_IDS)
+def test_monotone_or_unimodal_over_every_float16(
+    name: str, row: Row, kwargs: dict[str, Any], all_finite_float16: Any
+) -> None:
+    """Monotone activations never decrease; GELU and SiLU fall to their minimum, then rise."""
     x = all_finite_float16  # increasing order by construction
     assert np.all(np.diff(x.astype(np.float64)) >= 0)
-    for func in (af.sigmoid, af.tanh, af.relu, af.leaky_relu):
-        y = func(x)
-        assert np.all(y[1:] >= y[:-1]), func.name
+    activation = getattr(af, row.name)
+    y = activation(x, **kwargs)
+    if activation.monotonic:
+        assert np.all(y[1:] >= y[:-1]), name
+    else:
+        lowest = int(np.argmin(y))
+        assert np.all(y[1 : lowest + 1] <= y[:lowest]), name
+        assert np.all(y[lowest + 1 :] >= y[lowest:-1]), name
+        assert -1.5 < float(x[lowest]) < -0.5, name  # the dip: -0.75 (GELU), -1.28 (SiLU)
 
 
 # --------------------------------------------------------------------------- symmetries
@@ -264,18 +281,60 @@ def test_leaky_relu_identities(dtype: Any, data: st.DataObject) -> None:
     assert np.array_equal(d, r + slope_value * (1 - r))
 
 
-# --------------------------------------------------------------------------- finite differences
+# --------------------------------------------------------------------------- GELU and SiLU
+
+
+GATED_FORMS = [(name, row, kwargs) for name, row, kwargs in FORMS if row.gated]
 
 
 @pytest.mark.parametrize(
-    "activation", [af.sigmoid, af.tanh, af.relu, af.leaky_relu], ids=lambda a: a.name
+    ("name", "row", "kwargs"), GATED_FORMS, ids=[name for name, _, _ in GATED_FORMS]
 )
-def test_derivative_matches_central_differences(activation: Any) -> None:
-    """f'(x) ~ (f(x + h) - f(x - h)) / 2h in float64, away from ReLU's kink at 0."""
+@pytest.mark.parametrize("dtype", DTYPES, ids=DTYPE_IDS)
+@given(data=st.data())
+def test_f_of_x_minus_f_of_minus_x_is_x_for_gated_units(
+    name: str, row: Row, kwargs: dict[str, Any], dtype: Any, data: st.DataObject
+) -> None:
+    """x Phi(x) + x Phi(-x) = x and x sigma(x) + x sigma(-x) = x (also for the tanh form
+    and for ReLU): the family "x times a gate g with g(x) + g(-x) = 1"."""
+    activation = getattr(af, row.name)
+    x = data.draw(float_arrays(dtype, allow_infinity=False))
+    lhs = activation(x, **kwargs).astype(np.float64) - activation(-x, **kwargs).astype(np.float64)
+    # each side within a few ULP (relative), plus one subnormal spacing each where
+    # f(x) ~ x / 2 is rounded in the subnormal range
+    spacing = float(np.finfo(dtype).smallest_subnormal)
+    tolerance = 24.0 * eps(dtype) * np.abs(x.astype(np.float64)) + 2 * spacing
+    assert np.all(np.abs(lhs - x.astype(np.float64)) <= tolerance)
+
+
+@pytest.mark.parametrize(("name", "row", "kwargs"), FORMS, ids=FORM_IDS)
+@pytest.mark.parametrize("dtype", DTYPES, ids=DTYPE_IDS)
+def test_derivative_never_exceeds_the_records_max_slope(
+    name: str, row: Row, kwargs: dict[str, Any], dtype: Any
+) -> None:
+    activation = getattr(af, row.name)
+    x = np.linspace(-30.0, 30.0, 600_001).astype(dtype)
+    largest = float(np.abs(activation.derivative(x, **kwargs)).max())
+    slope = activation.max_slope if kwargs == dict(activation.parameters) else None
+    if slope is not None:  # rounding to the dtype may reach, never pass, the rounded value
+        assert largest <= float(np.asarray(slope, dtype=dtype)) * (1 + eps(dtype)), name
+        assert largest >= slope * (1 - 1e-3), name  # and the maximum is reached
+
+
+# --------------------------------------------------------------------------- finite differences
+
+
+@pytest.mark.parametrize(("name", "row", "kwargs"), FORMS, ids=FORM_IDS)
+def test_derivative_matches_central_differences(
+    name: str, row: Row, kwargs: dict[str, Any]
+) -> None:
+    """f'(x) ~ (f(x + h) - f(x - h)) / 2h in float64, away from a kink at 0."""
+    activation = getattr(af, row.name)
     x = np.linspace(-12.0, 12.0, 4801)
-    x = x[np.abs(x) > 1e-3]
+    if row.kink is not None:
+        x = x[np.abs(x - row.kink) > 1e-3]
     h = 1e-6
-    numeric = (activation(x + h) - activation(x - h)) / (2 * h)
-    analytic = activation.derivative(x)
+    numeric = (activation(x + h, **kwargs) - activation(x - h, **kwargs)) / (2 * h)
+    analytic = activation.derivative(x, **kwargs)
     # Truncation error h^2 |f'''| / 6 <= 1e-12 and rounding error eps / h ~ 2e-10.
     assert np.allclose(analytic, numeric, rtol=1e-7, atol=1e-9)

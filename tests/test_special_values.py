@@ -13,25 +13,27 @@ from typing import Any
 import numpy as np
 import pytest
 from numpy.typing import NDArray
+from reference import ROWS, Row
 
 import activation_functions as af
 
 SLOPES = [0.01, 0.2, 0.0, 1.0, -0.5, 3.0]
+ROW_IDS = [row.name for row in ROWS]
 
 
-def every_callable() -> Iterator[tuple[str, Callable[..., NDArray[Any]], dict[str, float]]]:
-    """Every function and derivative, LeakyReLU with several slopes."""
-    for activation in af.ACTIVATIONS:
-        slopes: list[dict[str, float]] = [{}]
-        if activation.parameters:
-            slopes += [{"negative_slope": s} for s in SLOPES]
-        for kwargs in slopes:
-            yield activation.name, activation, kwargs
-            yield f"{activation.name}.derivative", activation.derivative, kwargs
+def every_callable() -> Iterator[tuple[str, Callable[..., NDArray[Any]], dict[str, Any]]]:
+    """Every function and derivative of the registry, in every form of the reference table."""
+    for row in ROWS:
+        activation = getattr(af, row.name)
+        for kwargs in [{}, *(form.kwargs for form in row.forms), *row.extra_kwargs]:
+            yield activation.name, activation, dict(kwargs)
+            yield f"{activation.name}.derivative", activation.derivative, dict(kwargs)
 
 
 CALLABLES = list(every_callable())
-CALLABLE_IDS = [f"{name}{kwargs.get('negative_slope', '')}" for name, _, kwargs in CALLABLES]
+CALLABLE_IDS = [
+    f"{name}{''.join(f'[{v}]' for v in kwargs.values())}" for name, _, kwargs in CALLABLES
+]
 
 
 @pytest.mark.parametrize(("name", "func", "kwargs"), CALLABLES, ids=CALLABLE_IDS)
@@ -87,20 +89,28 @@ def test_finite_in_finite_out(
     x = np.concatenate([x, -x])
     y = func(x, **kwargs)
     slope = abs(kwargs.get("negative_slope", 0.01))
-    if name.startswith(("sigmoid", "tanh")) or slope <= 1:
+    if "negative_slope" not in kwargs or slope <= 1:
         assert np.isfinite(y).all(), (name, x[~np.isfinite(y)])
     else:  # a slope above 1 may legitimately overflow: only NaN is wrong
         assert not np.isnan(y).any(), name
 
 
-def test_limits_at_infinity(float_dtype: Any) -> None:
+@pytest.mark.parametrize("row", ROWS, ids=ROW_IDS)
+def test_limits_at_infinity(row: Row, float_dtype: Any) -> None:
+    """f(-inf), f(inf), f'(-inf), f'(inf) are the limits (not NaN, as in PyTorch's GELU)."""
+    activation = getattr(af, row.name)
+    inf = np.array([-np.inf, np.inf], dtype=float_dtype)
+    f_low, f_high, d_low, d_high = row.limits
+    for form in row.forms:
+        assert activation(inf, **form.kwargs).tolist() == [f_low, f_high], form.kwargs
+        d = activation.derivative(inf, **form.kwargs).tolist()
+        assert d[1] == d_high, form.kwargs
+        if "negative_slope" not in form.kwargs:  # LeakyReLU: the slope, checked below
+            assert d[0] == d_low, form.kwargs
+
+
+def test_leaky_relu_limits_at_infinity(float_dtype: Any) -> None:
     inf = np.array([np.inf, -np.inf], dtype=float_dtype)
-    assert af.sigmoid(inf).tolist() == [1.0, 0.0]
-    assert af.tanh(inf).tolist() == [1.0, -1.0]
-    assert af.sigmoid.derivative(inf).tolist() == [0.0, 0.0]
-    assert af.tanh.derivative(inf).tolist() == [0.0, 0.0]
-    assert af.relu(inf).tolist() == [np.inf, 0.0]
-    assert af.relu.derivative(inf).tolist() == [1.0, 0.0]
     assert af.leaky_relu(inf).tolist() == [np.inf, -np.inf]
     assert af.leaky_relu(inf, negative_slope=0.2).tolist() == [np.inf, -np.inf]
     assert af.leaky_relu(inf, negative_slope=-0.5).tolist() == [np.inf, np.inf]
@@ -116,26 +126,38 @@ def test_leaky_relu_with_zero_slope_is_relu_at_minus_infinity(float_dtype: Any) 
     assert af.leaky_relu(x, negative_slope=0.0).tolist() == [0.0, 0.0, np.inf]
 
 
-def test_extreme_finite_inputs_saturate(float_dtype: Any) -> None:
+@pytest.mark.parametrize("row", ROWS, ids=ROW_IDS)
+def test_extreme_finite_inputs_saturate(row: Row, float_dtype: Any) -> None:
+    """At ±max the results are already the limits at ±inf (where those are finite)."""
+    activation = getattr(af, row.name)
     big = np.finfo(float_dtype).max
-    x = np.array([big, -big], dtype=float_dtype)
-    assert af.sigmoid(x).tolist() == [1.0, 0.0]
-    assert af.tanh(x).tolist() == [1.0, -1.0]
-    assert af.sigmoid.derivative(x).tolist() == [0.0, 0.0]
-    assert af.tanh.derivative(x).tolist() == [0.0, 0.0]
-    assert af.relu(x).tolist() == [float(big), 0.0]
+    x = np.array([-big, big], dtype=float_dtype)
+    f_low, f_high, d_low, d_high = row.limits
+    for form in row.forms:
+        y = activation(x, **form.kwargs).tolist()
+        d = activation.derivative(x, **form.kwargs).tolist()
+        if np.isfinite(f_low):
+            assert y[0] == f_low, form.kwargs
+        if np.isfinite(f_high):
+            assert y[1] == f_high, form.kwargs
+        else:  # growing like x: f(max) = max for ReLU, GELU and SiLU
+            assert y[1] == float(big), form.kwargs
+        assert d[1] == d_high, form.kwargs
+        if "negative_slope" not in form.kwargs:
+            assert d[0] == d_low, form.kwargs
 
 
 @pytest.mark.parametrize("zero", [0.0, -0.0])
-def test_values_at_zero(zero: float, float_dtype: Any) -> None:
+@pytest.mark.parametrize("row", ROWS, ids=ROW_IDS)
+def test_values_at_zero(row: Row, zero: float, float_dtype: Any) -> None:
+    activation = getattr(af, row.name)
     x = np.array(zero, dtype=float_dtype)
-    assert af.sigmoid(x) == 0.5
-    assert af.sigmoid.derivative(x) == 0.25
-    assert af.tanh(x) == 0
+    value, slope = row.at_zero
+    for form in row.forms:
+        assert activation(x, **form.kwargs) == value
+        if "negative_slope" not in form.kwargs:  # LeakyReLU'(0): below, per dtype
+            assert activation.derivative(x, **form.kwargs) == slope
     assert np.signbit(af.tanh(x)) == np.signbit(x)  # tanh is odd: tanh(-0) = -0
-    assert af.tanh.derivative(x) == 1
-    assert af.relu(x) == 0
-    assert af.leaky_relu(x) == 0
 
 
 @pytest.mark.parametrize("zero", [0.0, -0.0])
@@ -149,6 +171,28 @@ def test_derivatives_at_zero_follow_pytorch_autograd(
     expected = np.asarray(slope if float_dtype == np.float64 else np.float32(slope), float_dtype)
     assert af.leaky_relu.derivative(x, negative_slope=slope).tolist() == [float(expected)]
     assert af.leaky_relu.derivative(zero, negative_slope=slope).tolist() == slope
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if not r.exact], ids=lambda r: r.name)
+def test_smooth_functions_are_linear_at_subnormal_inputs(row: Row, float_dtype: Any) -> None:
+    """For subnormal x, f(x) is the correctly rounded value and f'(x) = f'(0).
+
+    So subnormal inputs are neither flushed to zero nor turned into NaN by the kernels.
+    (At such x, f(x) = f(0) + f'(0) x + O(x^2): for float16 the x^2 term decides ties.)
+    """
+    activation = getattr(af, row.name)
+    info = np.finfo(float_dtype)
+    tiny = np.array(
+        [info.smallest_subnormal, 3 * info.smallest_subnormal, info.tiny / 2, info.tiny],
+        dtype=float_dtype,
+    )
+    x = np.concatenate([tiny, -tiny])
+    _, slope = row.at_zero
+    for form in row.forms:
+        assert form.f64_function is not None
+        rounded = form.f64_function(x.astype(np.float64)).astype(float_dtype)
+        assert np.array_equal(activation(x, **form.kwargs), rounded), form.kwargs
+        assert np.all(activation.derivative(x, **form.kwargs) == slope), form.kwargs
 
 
 def test_subnormal_inputs_are_not_flushed(float_dtype: Any) -> None:

@@ -8,16 +8,32 @@ uses an absolute tolerance of the size of that cancellation.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
 from numpy.typing import NDArray
+from reference import ROWS, Form, Row
 
 import activation_functions as af
 
 torch = pytest.importorskip("torch")
+
+#: (id, row, form) for every smooth form of the reference table.
+SMOOTH_FORMS = [
+    (f"{row.name}{form.suffix}", row, form) for row in ROWS if not row.exact for form in row.forms
+]
+SMOOTH_IDS = [name for name, _, _ in SMOOTH_FORMS]
+
+
+def torch_builtin(row: Row, form: Form) -> Callable[[Any], Any]:
+    module, _, attribute = row.torch_functional.rpartition(".")
+    func = getattr(importlib.import_module(module), attribute)
+    kwargs = dict(form.kwargs)
+    return lambda t: func(t, **kwargs)
+
 
 TORCH_DTYPE = {np.float16: torch.float16, np.float32: torch.float32, np.float64: torch.float64}
 SLOPES = [0.01, 0.2, 1.0 / 3.0, 1.0, -0.5, 3.0]
@@ -50,24 +66,30 @@ def derivative_grid() -> NDArray[np.float64]:
 # --------------------------------------------------------------------------- gradients
 
 
-@pytest.mark.parametrize(
-    ("activation", "torch_func"),
-    [(af.sigmoid, torch.sigmoid), (af.tanh, torch.tanh)],
-    ids=["sigmoid", "tanh"],
-)
-def test_smooth_derivatives_match_autograd(activation: Any, torch_func: Any) -> None:
+@pytest.mark.parametrize(("name", "row", "form"), SMOOTH_FORMS, ids=SMOOTH_IDS)
+def test_smooth_derivatives_match_autograd(name: str, row: Row, form: Form) -> None:
     x = derivative_grid()
-    expected = autograd_derivative(torch_func, x)
-    got = activation.derivative(x)
+    x = x[np.abs(x) <= row.torch_accurate_below[np.float64]]
+    expected = autograd_derivative(torch_builtin(row, form), x)
+    got = getattr(af, row.name).derivative(x, **form.kwargs)
     # Autograd uses s * (1 - s) and 1 - tanh^2: absolute errors up to about eps/2 where
-    # s is near 1, which is a large relative error in the tails; elsewhere both agree
-    # to a few ULP.
+    # s is near 1, which is a large relative error in the tails; PyTorch's GELU uses
+    # 1 + erf, which cancels for x < 0 (absolute errors of a few eps). Elsewhere both
+    # agree to a few ULP.
+    eps = float(np.finfo(np.float64).eps)
     torch.testing.assert_close(
-        torch.from_numpy(got), torch.from_numpy(expected), rtol=1e-14, atol=5e-16
+        torch.from_numpy(got),
+        torch.from_numpy(expected),
+        rtol=max(1e-14, row.torch_rtol_eps * eps),
+        atol=max(5e-16, row.torch_atol_eps * eps),
     )
-    middle = np.abs(x) <= 1.0
+    # where the derivative is not small, a few ULP
+    middle = (np.abs(x) <= 1.0) & (np.abs(got) >= 0.1)
     torch.testing.assert_close(
-        torch.from_numpy(got[middle]), torch.from_numpy(expected[middle]), rtol=1e-15, atol=0.0
+        torch.from_numpy(got[middle]),
+        torch.from_numpy(expected[middle]),
+        rtol=max(1e-15, row.torch_rtol_eps * eps),
+        atol=0.0,
     )
 
 
@@ -91,6 +113,9 @@ def test_derivatives_at_zero_equal_autograd(zero: float) -> None:
     x = np.array([zero])
     assert af.sigmoid.derivative(x).tolist() == autograd_derivative(torch.sigmoid, x).tolist()
     assert af.tanh.derivative(x).tolist() == autograd_derivative(torch.tanh, x).tolist()
+    for _, row, form in SMOOTH_FORMS:
+        expected = autograd_derivative(torch_builtin(row, form), x).tolist()
+        assert getattr(af, row.name).derivative(x, **form.kwargs).tolist() == expected
     assert af.relu.derivative(x).tolist() == autograd_derivative(torch.relu, x).tolist() == [0.0]
     for slope in SLOPES:
         expected = autograd_derivative(torch_leaky(slope), x).tolist()
@@ -139,30 +164,30 @@ def test_leaky_relu_with_zero_slope_equals_torch_except_minus_infinity(
     assert np.array_equal(af.leaky_relu(x, negative_slope=0.0), expected)
 
 
-#: Where PyTorch's float32 sigmoid is still accurate (below -87 it returns 0 for
-#: results that are subnormal), and where float64's exp(-x) has not overflowed.
-SMOOTH_LIMIT = {np.float16: np.inf, np.float32: 87.0, np.float64: 700.0}
-
-
-@pytest.mark.parametrize(
-    ("activation", "torch_func"),
-    [(af.sigmoid, torch.sigmoid), (af.tanh, torch.tanh)],
-    ids=["sigmoid", "tanh"],
-)
-def test_smooth_values_close_to_torch(
-    activation: Any,
-    torch_func: Any,
+@pytest.mark.parametrize(("name", "row", "form"), SMOOTH_FORMS, ids=SMOOTH_IDS)
+def test_smooth_values_close_to_torch(  # noqa: PLR0917 -- parameters and fixtures
+    name: str,
+    row: Row,
+    form: Form,
     float_dtype: Any,
     random_floats: Any,
     all_finite_float16: Any,
 ) -> None:
+    """Where PyTorch is accurate (``row.torch_accurate_below``: float32 sigmoid returns 0
+    below -87 for subnormal results, float64 exp(-x) overflows below -709...)."""
     x = value_grid(float_dtype, random_floats, all_finite_float16)
-    x = x[np.abs(x) <= SMOOTH_LIMIT[float_dtype]]
-    expected = torch_func(torch.from_numpy(x.copy()))
-    got = torch.from_numpy(activation(x))
+    x = x[np.abs(x) <= row.torch_accurate_below[float_dtype]]
+    expected = torch_builtin(row, form)(torch.from_numpy(x.copy()))
+    got = torch.from_numpy(getattr(af, row.name)(x, **form.kwargs))
     info = np.finfo(float_dtype)
-    # Both within a couple of ULP of the exact value: 4 eps relative covers both.
-    torch.testing.assert_close(got, expected, rtol=4 * float(info.eps), atol=float(info.tiny))
+    eps = float(info.eps)
+    # Both within a few ULP of the exact value where torch does not cancel.
+    torch.testing.assert_close(
+        got,
+        expected,
+        rtol=row.torch_rtol_eps * eps,
+        atol=max(float(info.tiny), row.torch_atol_eps * eps),
+    )
 
 
 def test_module_forms_in_float32_agree_with_the_package() -> None:
@@ -174,3 +199,11 @@ def test_module_forms_in_float32_agree_with_the_package() -> None:
     )
     np.testing.assert_allclose(torch.nn.Sigmoid()(t).numpy(), af.sigmoid(x32), rtol=3e-7)
     np.testing.assert_allclose(torch.nn.Tanh()(t).numpy(), af.tanh(x32), rtol=3e-7, atol=1e-38)
+    np.testing.assert_allclose(torch.nn.SiLU()(t).numpy(), af.silu(x32), rtol=5e-7, atol=1e-38)
+    for approximate in ("none", "tanh"):
+        np.testing.assert_allclose(
+            torch.nn.GELU(approximate)(t).numpy(),
+            af.gelu(x32, approximate=approximate),
+            rtol=2e-6,
+            atol=2e-6,
+        )

@@ -71,3 +71,24 @@ def check_negative_slope(negative_slope: Any, func_name: str) -> float:
     if not math.isfinite(slope):
         raise ValueError(f"{func_name}() negative_slope must be finite, got {slope}")
     return slope
+
+
+#: The values ``approximate`` accepts, as in :func:`torch.nn.functional.gelu`.
+GELU_APPROXIMATIONS = ("none", "tanh")
+
+
+def check_approximate(approximate: Any, func_name: str) -> str:
+    """Return ``approximate`` after checking it is ``"none"`` or ``"tanh"``.
+
+    Examples
+    --------
+    >>> check_approximate("tanh", "gelu")
+    'tanh'
+    >>> check_approximate("exact", "gelu")
+    Traceback (most recent call last):
+    ...
+    ValueError: gelu() approximate must be 'none' or 'tanh', got 'exact'
+    """
+    if not isinstance(approximate, str) or approximate not in GELU_APPROXIMATIONS:
+        raise ValueError(f"{func_name}() approximate must be 'none' or 'tanh', got {approximate!r}")
+    return approximate

@@ -1,12 +1,36 @@
-r"""The four activations as differentiable PyTorch functions with hand-written backward passes.
+r"""The activations as differentiable PyTorch functions with hand-written backward passes.
 
-Each function (:func:`sigmoid`, :func:`tanh`, :func:`relu`, :func:`leaky_relu`) is
-backed by a :class:`torch.autograd.Function` whose ``backward`` evaluates the same
-derivative formula as the NumPy package, with torch operations only, so it runs on
-any floating dtype and device. The results equal PyTorch's built-ins
-(:func:`torch.sigmoid`, :func:`torch.tanh`, :func:`torch.relu`,
-:func:`torch.nn.functional.leaky_relu`) in value and in gradient, including the
-conventions at 0: :math:`\mathrm{ReLU}'(0) = 0` and :math:`\mathrm{LeakyReLU}'(0) = \gamma`.
+Each function (:func:`sigmoid`, :func:`tanh`, :func:`relu`, :func:`leaky_relu`,
+:func:`gelu`, :func:`silu`) is backed by a :class:`torch.autograd.Function` whose
+``backward`` evaluates the same derivative formula as the NumPy package, with torch
+operations only, so it runs on any floating dtype and device.
+
+How they compare with PyTorch's built-ins (:func:`torch.sigmoid`, :func:`torch.tanh`,
+:func:`torch.relu`, :func:`torch.nn.functional.leaky_relu`,
+:func:`torch.nn.functional.gelu`, :func:`torch.nn.functional.silu`):
+
+- ReLU and LeakyReLU: equal bit for bit, value and gradient, including the
+  conventions at 0: :math:`\mathrm{ReLU}'(0) = 0` and :math:`\mathrm{LeakyReLU}'(0) = \gamma`.
+- Sigmoid and Tanh: the values agree to a few ULP. The gradients agree within
+  torch's default tolerances (float32: rtol 1.3e-6, atol 1e-5), and to a few ULP
+  wherever the output is not saturated, but *not* in the saturated tails. PyTorch's
+  autograd uses the textbook derivatives computed from the saved output,
+  :math:`\sigma' = y\,(1 - y)` and :math:`\tanh' = 1 - y^2`: once ``y`` rounds to 1
+  (float32: sigmoid from x = 16.6, tanh from x = 9.01) they give exactly 0, and
+  slightly before that they have only a few correct digits. The backward passes here
+  compute the derivative from ``x`` instead (``t / (1 + t)^2`` with ``t = e^{-|x|}``),
+  so they stay accurate: at float32 ``x = 20`` torch's sigmoid gradient is 0, this
+  module's is 2.06e-9. For training this rarely matters (such gradients are tiny
+  either way); for measuring vanishing gradients it does.
+- GELU (both forms) and SiLU: values and gradients agree within torch's default
+  tolerances wherever torch is accurate. They differ in the tails: PyTorch gives NaN
+  for ``gelu(-inf)`` and NaN gradients at ±inf for GELU and SiLU (``inf * 0`` inside
+  its formulas), and computes the exact GELU as ``x (1 + erf(x / sqrt 2)) / 2``, whose
+  ``1 + erf`` cancels for x < 0, so that its values and gradients lose their relative
+  accuracy there and flush to 0 long before the true results underflow. Here the
+  limits are returned at ±inf (0 and inf; gradients 0 and 1) and the negative tails
+  are computed without cancellation (``erfcx``, and ``x * sigmoid(2u)`` for the tanh
+  form).
 
 float16 and bfloat16 tensors are computed in float32 and rounded once, as PyTorch's
 own CPU kernels do. A NaN input gives a NaN output and a NaN gradient.
@@ -32,17 +56,21 @@ from typing import Protocol, cast
 import torch
 from torch.autograd.function import FunctionCtx
 
-from ._validation import check_negative_slope
+from ._validation import check_approximate, check_negative_slope
 from .functions import DEFAULT_NEGATIVE_SLOPE
 
 __all__ = [
+    "GELUFunction",
     "LeakyReLUFunction",
     "ReLUFunction",
+    "SiLUFunction",
     "SigmoidFunction",
     "TanhFunction",
+    "gelu",
     "leaky_relu",
     "relu",
     "sigmoid",
+    "silu",
     "tanh",
 ]
 
@@ -58,6 +86,14 @@ class _LeakyContext(_SavedInput, Protocol):
     """The LeakyReLU context: the saved input plus the slope, a plain float."""
 
     negative_slope: float
+
+    def save_for_backward(self, *tensors: torch.Tensor | None) -> None: ...
+
+
+class _GELUContext(_SavedInput, Protocol):
+    """The GELU context: the saved input plus the form, "none" or "tanh"."""
+
+    approximate: str
 
     def save_for_backward(self, *tensors: torch.Tensor | None) -> None: ...
 
@@ -118,6 +154,91 @@ def _step(x: torch.Tensor, below: float) -> torch.Tensor:
     # Tensors in x's dtype: torch.where on two Python floats would round ``below`` to float32.
     step = torch.where(x > 0, torch.ones_like(x), torch.full_like(x, below))
     return torch.where(torch.isnan(x), x, step)
+
+
+# ----------------------------------------------------------------- GELU and SiLU helpers
+#
+# The same devices as the NumPy kernels (see ``_kernels``): a product whose last factor
+# would be subnormal is written ``(a * e) * e`` with ``e`` normal, so that it is rounded
+# once; inputs are clamped where the result is saturated, so that ``inf * 0`` never
+# gives NaN at ±inf. ``torch.sigmoid`` (accurate, and differentiable everywhere, which
+# the ``|x|`` inside ``_sigmoid_forward`` is not at 0) serves inside the formulas, so
+# that the backward passes can themselves be differentiated (gradgradcheck).
+
+_CLAMP = 1e10
+_SQRT2 = math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_SQRT_PI_OVER_2 = math.sqrt(math.pi / 2.0)
+_K = 2.0 * math.sqrt(2.0 / math.pi)  # 2u = x (K + K c x^2), c = 0.044715
+_KC = _K * 0.044715
+
+
+def _log_tiny(dtype: torch.dtype) -> float:
+    """Below this, ``exp`` of it is subnormal in ``dtype``: the scaled tail takes over."""
+    return math.log(torch.finfo(dtype).tiny)
+
+
+def _gelu_forward(x: torch.Tensor) -> torch.Tensor:
+    """``x Phi(x)``: ``erfc`` for x >= 0; for x < 0 ``erfcx(z) exp(-x^2/2) / 2``, scaled."""
+    xc = x.clamp_min(-_CLAMP)
+    z = xc / -_SQRT2
+    positive = 0.5 * xc * torch.special.erfc(z)
+    quarter = torch.exp(-0.25 * xc * xc)  # exp(-x^2/2) = quarter^2, quarter stays normal
+    negative = (0.5 * xc * torch.special.erfcx(z) * quarter) * quarter
+    return torch.where(x < 0, negative, positive)
+
+
+def _gelu_derivative(x: torch.Tensor) -> torch.Tensor:
+    """``Phi(x) + x phi(x)``; below x = -1, ``phi(x) (x + M(x))`` with the Mills ratio ``M``."""
+    xc = x.clamp(-_CLAMP, _CLAMP)
+    z = xc / -_SQRT2
+    quarter = torch.exp(-0.25 * xc * xc)
+    middle = 0.5 * torch.special.erfc(z) + (xc * _INV_SQRT_2PI * quarter) * quarter
+    mills = _SQRT_PI_OVER_2 * torch.special.erfcx(z)
+    tail = ((xc + mills) * _INV_SQRT_2PI * quarter) * quarter
+    return torch.where(x < -1.0, tail, middle)
+
+
+def _gelu_tanh_forward(x: torch.Tensor) -> torch.Tensor:
+    """``0.5 x (1 + tanh u) = x sigmoid(2u)``; scaled where ``sigmoid(2u)`` is subnormal."""
+    xc = x.clamp_min(-_CLAMP)
+    two_u = xc * (_K + _KC * xc * xc)
+    near = xc * torch.sigmoid(two_u)
+    half = torch.exp(0.5 * two_u)
+    far = (xc * half) * half
+    return torch.where(two_u < _log_tiny(x.dtype), far, near)
+
+
+def _gelu_tanh_derivative(x: torch.Tensor) -> torch.Tensor:
+    """``sigmoid(2u) (1 + v sigmoid(-2u))`` with ``v = 2 x u'(x)``; scaled in the far tail."""
+    xc = x.clamp(-_CLAMP, _CLAMP)
+    two_u = xc * (_K + _KC * xc * xc)
+    v = xc * (_K + 3.0 * _KC * xc * xc)
+    near = torch.sigmoid(two_u) * (1.0 + v * torch.sigmoid(-two_u))
+    half = torch.exp(0.5 * two_u)
+    far = (half * (1.0 + v)) * half
+    return torch.where(two_u < _log_tiny(x.dtype), far, near)
+
+
+def _silu_forward(x: torch.Tensor) -> torch.Tensor:
+    """``x sigmoid(x)``; ``(x e^{x/2}) e^{x/2}`` where ``sigmoid(x)`` is subnormal."""
+    xc = x.clamp_min(-_CLAMP)
+    half = torch.exp(0.5 * xc)
+    return torch.where(xc < _log_tiny(x.dtype), (xc * half) * half, xc * torch.sigmoid(xc))
+
+
+def _silu_derivative(x: torch.Tensor) -> torch.Tensor:
+    """``sigmoid(x) (1 + x sigmoid(-x))``; ``(e^{x/2} (1 + x)) e^{x/2}`` in the far tail."""
+    xc = x.clamp(-_CLAMP, _CLAMP)
+    near = torch.sigmoid(xc) * (1.0 + xc * torch.sigmoid(-xc))
+    half = torch.exp(0.5 * xc)
+    return torch.where(xc < _log_tiny(x.dtype), (half * (1.0 + xc)) * half, near)
+
+
+_GELU_FORMS = {
+    "none": (_gelu_forward, _gelu_derivative),
+    "tanh": (_gelu_tanh_forward, _gelu_tanh_derivative),
+}
 
 
 class SigmoidFunction(torch.autograd.Function):
@@ -299,18 +420,117 @@ class LeakyReLUFunction(torch.autograd.Function):
         return (grad_output.to(compute) * derivative).to(x.dtype), None
 
 
+class GELUFunction(torch.autograd.Function):
+    r"""Autograd function for GELU (exact or tanh form), with a hand-written backward pass.
+
+    .. math::
+
+        \mathrm{GELU}(x) = x\,\Phi(x), \qquad
+        \mathrm{GELU}'(x) = \Phi(x) + x\,\varphi(x)
+
+    or, with ``approximate="tanh"``, PyTorch's
+    :math:`\tfrac12 x (1 + \tanh u)` with :math:`u = \sqrt{2/\pi}(x + 0.044715 x^3)`,
+    evaluated as :math:`x\,\sigma(2u)` (no ``1 + tanh`` cancellation for u < 0).
+    ``approximate`` is a string and gets no gradient. See the module notes for where
+    this differs from :func:`torch.nn.functional.gelu` (the tails and ±inf).
+
+    Shape
+    -----
+    - Input: :math:`(*)`, any number of dimensions.
+    - Output: :math:`(*)`, same shape as the input.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from activation_functions.autograd import GELUFunction
+    >>> x = torch.tensor([-float("inf"), -1.0, 0.0, 1.0], requires_grad=True)
+    >>> y = GELUFunction.apply(x, "none")
+    >>> y
+    tensor([-0.0000, -0.1587,  0.0000,  0.8413], grad_fn=<GELUFunctionBackward>)
+    >>> y.sum().backward()
+    >>> x.grad
+    tensor([-0.0000, -0.0833,  0.5000,  1.0833])
+    """
+
+    @staticmethod
+    def forward(ctx: _GELUContext, x: torch.Tensor, approximate: str) -> torch.Tensor:
+        """Evaluate GELU and save ``x`` and the form for the backward pass."""
+        ctx.save_for_backward(x)
+        ctx.approximate = approximate
+        forward, _ = _GELU_FORMS[approximate]
+        return forward(x.to(_compute_dtype(x.dtype))).to(x.dtype)
+
+    @staticmethod
+    def backward(ctx: _GELUContext, grad_output: torch.Tensor) -> tuple[torch.Tensor, None]:
+        """Multiply ``grad_output`` by GELU' (of the saved form) at the saved ``x``."""
+        (x,) = ctx.saved_tensors
+        compute = _compute_dtype(x.dtype)
+        _, derivative = _GELU_FORMS[ctx.approximate]
+        return (grad_output.to(compute) * derivative(x.to(compute))).to(x.dtype), None
+
+
+class SiLUFunction(torch.autograd.Function):
+    r"""Autograd function for SiLU (Swish), with a hand-written backward pass.
+
+    .. math::
+
+        \mathrm{SiLU}(x) = x\,\sigma(x), \qquad
+        \mathrm{SiLU}'(x) = \sigma(x)\,\bigl(1 + x\,(1 - \sigma(x))\bigr)
+
+    with :math:`1 - \sigma(x)` computed as :math:`\sigma(-x)` (no cancellation).
+    See the module notes for where this differs from :func:`torch.nn.functional.silu`
+    (NaN gradients at ±inf there).
+
+    Shape
+    -----
+    - Input: :math:`(*)`, any number of dimensions.
+    - Output: :math:`(*)`, same shape as the input.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from activation_functions.autograd import SiLUFunction
+    >>> x = torch.tensor([-float("inf"), -1.0, 0.0, float("inf")], requires_grad=True)
+    >>> y = SiLUFunction.apply(x)
+    >>> y
+    tensor([-0.0000, -0.2689,  0.0000,     inf], grad_fn=<SiLUFunctionBackward>)
+    >>> y.sum().backward()
+    >>> x.grad
+    tensor([-0.0000, 0.0723, 0.5000, 1.0000])
+    """
+
+    @staticmethod
+    def forward(ctx: FunctionCtx, x: torch.Tensor) -> torch.Tensor:
+        """Evaluate SiLU and save ``x`` for the backward pass."""
+        ctx.save_for_backward(x)
+        return _silu_forward(x.to(_compute_dtype(x.dtype))).to(x.dtype)
+
+    @staticmethod
+    def backward(ctx: _SavedInput, grad_output: torch.Tensor) -> torch.Tensor:
+        """Multiply ``grad_output`` by SiLU' at the saved ``x``."""
+        (x,) = ctx.saved_tensors
+        compute = _compute_dtype(x.dtype)
+        derivative = _silu_derivative(x.to(compute))
+        return (grad_output.to(compute) * derivative).to(x.dtype)
+
+
 # ``Function.apply`` is untyped in torch's stubs; these casts state what it returns.
 _sigmoid_apply = cast(Callable[[torch.Tensor], torch.Tensor], SigmoidFunction.apply)
 _tanh_apply = cast(Callable[[torch.Tensor], torch.Tensor], TanhFunction.apply)
 _relu_apply = cast(Callable[[torch.Tensor], torch.Tensor], ReLUFunction.apply)
 _leakyrelu_apply = cast(Callable[[torch.Tensor, float], torch.Tensor], LeakyReLUFunction.apply)
+_gelu_apply = cast(Callable[[torch.Tensor, str], torch.Tensor], GELUFunction.apply)
+_silu_apply = cast(Callable[[torch.Tensor], torch.Tensor], SiLUFunction.apply)
 
 
 def sigmoid(x: torch.Tensor) -> torch.Tensor:
     r"""Logistic sigmoid with a hand-written backward pass: :math:`\sigma(x) = 1 / (1 + e^{-x})`.
 
-    Equal to :func:`torch.sigmoid` in value and gradient; backed by :class:`SigmoidFunction`.
-    The gradient is :math:`\sigma'(x) = t / (1 + t)^2` with :math:`t = e^{-|x|}`.
+    Backed by :class:`SigmoidFunction`. The gradient is :math:`\sigma'(x) = t / (1 + t)^2`
+    with :math:`t = e^{-|x|}`, computed from ``x``. The value equals :func:`torch.sigmoid`'s
+    to a few ULP; the gradient equals autograd's within torch's default tolerances,
+    but not in the saturated tails, where autograd's textbook :math:`y\,(1 - y)` rounds
+    to 0 (float32 ``x = 20``: autograd 0, this 2.06e-9; see the module notes).
 
     Parameters
     ----------
@@ -350,8 +570,11 @@ def sigmoid(x: torch.Tensor) -> torch.Tensor:
 def tanh(x: torch.Tensor) -> torch.Tensor:
     r"""Hyperbolic tangent with a hand-written backward pass: :math:`\tanh(x) = 2\sigma(2x) - 1`.
 
-    Equal to :func:`torch.tanh` in value and gradient; backed by :class:`TanhFunction`.
-    The gradient is :math:`\tanh'(x) = 4t / (1 + t)^2` with :math:`t = e^{-2|x|}`.
+    Backed by :class:`TanhFunction`. The gradient is :math:`\tanh'(x) = 4t / (1 + t)^2`
+    with :math:`t = e^{-2|x|}`, computed from ``x``. The value equals :func:`torch.tanh`'s
+    to a few ULP; the gradient equals autograd's within torch's default tolerances,
+    but not in the saturated tails, where autograd's textbook :math:`1 - y^2` rounds to
+    0 (float32 from ``x = 9.01``; see the module notes).
 
     Parameters
     ----------
@@ -478,3 +701,95 @@ def leaky_relu(x: torch.Tensor, negative_slope: float = DEFAULT_NEGATIVE_SLOPE) 
     """
     slope = check_negative_slope(negative_slope, "leaky_relu")
     return _leakyrelu_apply(_check_tensor(x, "leaky_relu"), slope)
+
+
+def gelu(x: torch.Tensor, approximate: str = "none") -> torch.Tensor:
+    r"""GELU with a hand-written backward pass: :math:`\mathrm{GELU}(x) = x\,\Phi(x)`.
+
+    ``approximate="tanh"`` selects PyTorch's tanh form. Equal to
+    :func:`torch.nn.functional.gelu` in value and gradient within torch's default
+    tolerances wherever torch is accurate; at ±inf this returns the limits (0 and
+    inf, gradients 0 and 1) where torch returns NaN, and in the negative tail it keeps
+    the relative accuracy that torch's ``1 + erf`` loses. Backed by :class:`GELUFunction`.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+        Floating-point tensor of any shape, on any device.
+    approximate : {"none", "tanh"}, default "none"
+        The exact form or PyTorch's tanh approximation.
+
+    Returns
+    -------
+    torch.Tensor
+        Same shape, dtype and device as ``x``.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not a tensor or not of a floating-point dtype.
+    ValueError
+        If ``approximate`` is neither ``"none"`` nor ``"tanh"``.
+
+    Shape
+    -----
+    - Input: :math:`(*)`, any number of dimensions.
+    - Output: :math:`(*)`, same shape as the input.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from activation_functions import autograd
+    >>> x = torch.tensor([-1.0, 0.0, 1.0], requires_grad=True)
+    >>> y = autograd.gelu(x, approximate="tanh")
+    >>> y
+    tensor([-0.1588,  0.0000,  0.8412], grad_fn=<GELUFunctionBackward>)
+    >>> y.sum().backward()
+    >>> x.grad
+    tensor([-0.0830,  0.5000,  1.0830])
+    """
+    form = check_approximate(approximate, "gelu")
+    return _gelu_apply(_check_tensor(x, "gelu"), form)
+
+
+def silu(x: torch.Tensor) -> torch.Tensor:
+    r"""SiLU (Swish) with a hand-written backward pass: :math:`\mathrm{SiLU}(x) = x\,\sigma(x)`.
+
+    Equal to :func:`torch.nn.functional.silu` in value and gradient within torch's
+    default tolerances wherever torch is accurate; at ±inf the gradient is the limit
+    (0 and 1) where torch's is NaN, and subnormal results keep their digits. Backed by
+    :class:`SiLUFunction`.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+        Floating-point tensor of any shape, on any device.
+
+    Returns
+    -------
+    torch.Tensor
+        Same shape, dtype and device as ``x``.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not a tensor or not of a floating-point dtype.
+
+    Shape
+    -----
+    - Input: :math:`(*)`, any number of dimensions.
+    - Output: :math:`(*)`, same shape as the input.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from activation_functions import autograd
+    >>> x = torch.tensor([-1.0, 0.0, 1.0], requires_grad=True)
+    >>> y = autograd.silu(x)
+    >>> y
+    tensor([-0.2689,  0.0000,  0.7311], grad_fn=<SiLUFunctionBackward>)
+    >>> y.sum().backward()
+    >>> x.grad
+    tensor([0.0723, 0.5000, 0.9277])
+    """
+    return _silu_apply(_check_tensor(x, "silu"))

@@ -2,15 +2,17 @@
 
 Titles, legend labels and curves all come from the object passed in, so a figure
 cannot show one function under another's name (the source article's "Sigmoid"
-figure plots tanh). Lines differ by style and width as well as colour (the
-Okabe-Ito palette, safe for the common colour-vision deficiencies), so figures
-stay readable in greyscale. Figures are drawn on a white card with dark text, which
+figure plots tanh). Each activation has its own line style, keyed by its name in
+:data:`STYLES`: a colour (the Okabe-Ito palette, safe for the common colour-vision
+deficiencies), a dash pattern and a marker, all three different from every other
+activation's, so figures stay readable in greyscale. Figures are drawn on a white card with dark text, which
 reads the same on the site's light and dark themes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import matplotlib as mpl
@@ -21,11 +23,64 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from .activation import Activation
+from .functions import ACTIVATIONS
 
-#: Okabe & Ito (2008) colours, in the article's order of the activations.
-COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
-#: One dash pattern per curve, so colour is never the only difference.
-LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 2)))
+DashPattern = str | tuple[int, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    """How one activation's curve is drawn: colour, dash pattern and marker."""
+
+    #: Line colour, from Okabe & Ito (2008).
+    colour: str
+    #: Matplotlib line style, a name such as ``"--"`` or ``(offset, (on, off, ...))``.
+    dash: DashPattern
+    #: Matplotlib marker, drawn on every :data:`MARKER_EVERY`-th point.
+    marker: str
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for :meth:`matplotlib.axes.Axes.plot`."""
+        return {"color": self.colour, "linestyle": self.dash, "marker": self.marker}
+
+
+#: Each activation's line style, keyed by its ``name``: no two share a colour, a dash
+#: pattern or a marker (``tests/test_plotting.py`` checks this for the whole registry).
+STYLES: dict[str, LineStyle] = {
+    "sigmoid": LineStyle("#0072B2", "-", "o"),
+    "tanh": LineStyle("#D55E00", "--", "s"),
+    "relu": LineStyle("#009E73", "-.", "^"),
+    "leaky_relu": LineStyle("#CC79A7", ":", "v"),
+    "gelu": LineStyle("#E69F00", (0, (5, 1, 1, 1, 1, 1)), "D"),
+    "silu": LineStyle("#56B4E9", (0, (1, 2)), "P"),
+}
+
+#: A marker on every this-many points of a curve, enough to tell curves apart.
+MARKER_EVERY = 100
+
+#: The colours of :data:`STYLES`, in the registry's order (kept for pages that index them).
+COLOURS = tuple(STYLES[a.name].colour for a in ACTIVATIONS)
+#: The dash patterns of :data:`STYLES`, in the registry's order.
+LINE_STYLES = tuple(STYLES[a.name].dash for a in ACTIVATIONS)
+
+
+def style_of(activation: Activation[Any]) -> LineStyle:
+    """The line style of ``activation``, looked up by its name.
+
+    Examples
+    --------
+    >>> import activation_functions as af
+    >>> style_of(af.gelu).marker
+    'D'
+    """
+    try:
+        return STYLES[activation.name]
+    except KeyError:
+        raise KeyError(
+            f"no line style for activation {activation.name!r}: add one to plotting.STYLES"
+        ) from None
+
+
 #: Dark grey for text and axes, with a contrast above 12 to 1 on the white figure card.
 INK = "#1a1a1a"
 
@@ -183,15 +238,16 @@ def plot_comparison(
 ) -> Axes:
     """Draw several activations, or their derivatives, on one axes.
 
-    Each curve gets its own colour *and* line style, labelled with the
-    activation's display name, so the figure survives greyscale printing.
+    Each curve gets its activation's own colour, dash pattern *and* marker
+    (:func:`style_of`), labelled with the activation's display name, so the figure
+    survives greyscale printing.
 
     Examples
     --------
     >>> import activation_functions as af
     >>> ax = plot_comparison(af.ACTIVATIONS, "derivative")
-    >>> [line.get_label() for line in ax.get_lines()[:4]]
-    ['Sigmoid', 'Tanh', 'ReLU', 'LeakyReLU']
+    >>> [line.get_label() for line in ax.get_lines()[:6]]
+    ['Sigmoid', 'Tanh', 'ReLU', 'LeakyReLU', 'GELU', 'SiLU']
     >>> ax.get_title()
     'Derivatives'
     """
@@ -204,9 +260,11 @@ def plot_comparison(
         ax.plot(
             xs,
             evaluate(xs),
-            color=COLOURS[i % len(COLOURS)],
-            linestyle=LINE_STYLES[i % len(LINE_STYLES)],
+            # markers staggered so that they do not sit on top of each other
+            markevery=(i * MARKER_EVERY // 7 % MARKER_EVERY, MARKER_EVERY),
+            markersize=5,
             label=activation.display_name,
+            **style_of(activation).kwargs(),
         )
     _finish(ax, "Activation functions" if what == "function" else "Derivatives")
     return ax
