@@ -7,7 +7,6 @@ claim that stops holding, fails here), plus determinism and import hygiene.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import math
 import pkgutil
 import subprocess
@@ -34,11 +33,8 @@ from activation_functions.experiments import (
     zero_centred,
 )
 from activation_functions.experiments._torch_utils import (
-    FALLBACK_GAIN,
     SGD,
     Ensemble,
-    derivative_max,
-    gain,
     mlp,
     reproducible,
 )
@@ -117,11 +113,13 @@ def test_import_check_sees_a_relative_import_of_another_experiment(tmp_path):
     assert "activation_functions.experiments.training" in imported
 
 
-def test_gain_falls_back_where_pytorch_has_none():
-    like_silu = dataclasses.replace(af.relu, name="silu")
-    assert gain(like_silu) == FALLBACK_GAIN == math.sqrt(2.0)
-    assert gain(af.tanh) == pytest.approx(5 / 3)
-    assert derivative_max(af.sigmoid) == 0.25
+def test_mlp_reads_the_gain_from_the_record():
+    # GELU and SiLU have no torch.nn.init.calculate_gain: their record's second-moment gain is used.
+    for activation in af.ACTIVATIONS:
+        with reproducible(0):
+            net = mlp(activation, [400, 400, 1])
+        std = float(net[0].weight.detach().std())
+        assert std == pytest.approx(activation.init_gain / 20, rel=0.02), activation.name
 
 
 def test_sgd_learning_rate_scales():
@@ -150,7 +148,7 @@ def test_mlp_uses_the_recommended_gain():
     with reproducible(0):
         net = mlp(af.relu, [256, 256, 1])
     std = float(net[0].weight.detach().std())
-    assert std == pytest.approx(gain(af.relu) / 16, rel=0.02)
+    assert std == pytest.approx(af.relu.init_gain / 16, rel=0.02)
     assert float(net[0].bias.detach().abs().max()) == 0.0
 
 

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -68,53 +67,6 @@ def activation_module(activation: Activation[Any]) -> nn.Module:
     return module
 
 
-def derivative_max(activation: Activation[Any], *, limit: float = 10.0, num: int = 20001) -> float:
-    """Largest value of ``activation.derivative`` on a grid over ``[-limit, limit]``.
-
-    Examples
-    --------
-    >>> import activation_functions as af
-    >>> derivative_max(af.sigmoid), derivative_max(af.tanh), derivative_max(af.relu)
-    (0.25, 1.0, 1.0)
-    """
-    grid = np.linspace(-limit, limit, num)
-    return float(np.max(activation.derivative(grid)))
-
-
-#: Gain used where PyTorch recommends none (``calculate_gain`` raises for "gelu" and
-#: "silu"): these are ReLU-like for large |x|, so they get ReLU's He gain, sqrt(2).
-FALLBACK_GAIN = math.sqrt(2.0)
-
-
-def recommended_gain(activation: Activation[Any]) -> float | None:
-    """PyTorch's ``calculate_gain`` for ``activation``; ``None`` where PyTorch has none.
-
-    Examples
-    --------
-    >>> import activation_functions as af
-    >>> recommended_gain(af.sigmoid)
-    1.0
-    """
-    param = activation.parameters.get("negative_slope")
-    try:
-        return float(nn.init.calculate_gain(activation.name, param))  # type: ignore[arg-type]
-    except ValueError:
-        return None
-
-
-def gain(activation: Activation[Any]) -> float:
-    """The initialisation gain the experiments use: PyTorch's, else :data:`FALLBACK_GAIN`.
-
-    Examples
-    --------
-    >>> import activation_functions as af
-    >>> [round(gain(a), 3) for a in (af.sigmoid, af.tanh, af.relu, af.leaky_relu)]
-    [1.0, 1.667, 1.414, 1.414]
-    """
-    recommended = recommended_gain(activation)
-    return FALLBACK_GAIN if recommended is None else recommended
-
-
 def mlp(
     activation: Activation[Any] | nn.Module,
     widths: Sequence[int],
@@ -127,8 +79,8 @@ def mlp(
 
     Every hidden layer is ``Linear`` (then ``BatchNorm1d`` when asked) then the
     activation; the last layer is linear. Weights are drawn from
-    N(0, (std_multiplier * gain / sqrt(fan_in))^2), with PyTorch's recommended gain
-    for the activation unless ``std_gain`` is given; biases start at 0. The draw
+    N(0, (std_multiplier * gain / sqrt(fan_in))^2), with the record's
+    :attr:`~activation_functions.Activation.init_gain` unless ``std_gain`` is given; biases start at 0. The draw
     uses torch's global generator, so call it inside ``reproducible``.
 
     Examples
@@ -150,7 +102,7 @@ def mlp(
         base_gain = 1.0 if std_gain is None else std_gain
     else:
         shared = activation_module(activation)
-        base_gain = gain(activation) if std_gain is None else std_gain
+        base_gain = activation.init_gain if std_gain is None else std_gain
     layers: list[nn.Module] = []
     for i, (fan_in, fan_out) in enumerate(itertools.pairwise(widths)):
         linear = nn.Linear(fan_in, fan_out)

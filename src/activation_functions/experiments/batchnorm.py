@@ -23,7 +23,7 @@ from torch import nn
 
 from ..activation import Activation
 from ..functions import sigmoid, tanh
-from ._torch_utils import derivative_max, forward, reproducible
+from ._torch_utils import forward, reproducible
 from .datasets import shifted_gaussian
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def saturation_cutoff(activation: Activation[Any], share: float = SATURATION_SHA
     (5.99, 2.99)
     """
     grid = np.arange(0.0, 50.0, 1e-4)
-    small = activation.derivative(grid) < share * derivative_max(activation)
+    small = activation.derivative(grid) < share * activation.max_slope
     return float(grid[np.argmax(small)])
 
 
@@ -60,7 +60,7 @@ def saturated_fraction(
     >>> saturated_fraction(af.sigmoid, np.array([0.0, 1.0, 7.0, -9.0]))
     0.5
     """
-    limit = share * derivative_max(activation)
+    limit = share * activation.max_slope
     return float(np.mean(activation.derivative(x) < limit))
 
 

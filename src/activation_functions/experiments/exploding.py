@@ -22,8 +22,8 @@ from numpy.typing import NDArray
 from torch import nn
 
 from ..activation import Activation
-from ..functions import ACTIVATIONS
-from ._torch_utils import derivative_max, forward_recording, gain, mlp, reproducible, rms_row_norm
+from ..functions import ACTIVATIONS, tanh
+from ._torch_utils import forward_recording, mlp, reproducible, rms_row_norm
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -125,7 +125,7 @@ def run(
                 assert pre[0].grad is not None
                 values.append(rms_row_norm(pre[0].grad))
         first[activation.name] = np.asarray(values, dtype=np.float64)
-    tanh_gain = float(nn.init.calculate_gain("tanh"))
+    tanh_gain = tanh.init_gain  # torch.nn.init.calculate_gain("tanh"), 5/3
     study_gains = (1.0, tanh_gain)
     study: dict[tuple[str, float], float] = {}
     for network, layer in (("tanh", nn.Tanh()), ("linear", nn.Identity())):
@@ -147,8 +147,8 @@ def run(
         batch=batch,
         scales=grid,
         first_layer=first,
-        recommended={a.name: gain(a) for a in activations},
-        derivative_max={a.name: derivative_max(a) for a in activations},
+        recommended={a.name: a.init_gain for a in activations},
+        derivative_max={a.name: a.max_slope for a in activations},
         study_gains=study_gains,
         study=study,
         study_seeds=tuple(study_seeds),

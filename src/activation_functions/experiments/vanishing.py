@@ -22,11 +22,8 @@ from numpy.typing import NDArray
 from ..activation import Activation
 from ..functions import ACTIVATIONS
 from ._torch_utils import (
-    derivative_max,
     forward_recording,
-    gain,
     mlp,
-    recommended_gain,
     reproducible,
     rms_row_norm,
 )
@@ -53,9 +50,10 @@ class VanishingResult:
     seeds: tuple[int, ...]
     grad_norms: dict[str, F64]
     derivative_max: dict[str, float]
-    #: The initialisation gain each network used (PyTorch's recommendation).
+    #: The initialisation gain each network used (the record's ``init_gain``).
     gains: dict[str, float]
-    #: Activations PyTorch recommends no gain for (they use ``FALLBACK_GAIN``).
+    #: Activations PyTorch recommends no gain for (their ``init_gain`` is the
+    #: second-moment rule, :meth:`~activation_functions.Activation.second_moment_gain`).
     without_recommendation: tuple[str, ...] = ()
 
     def typical(self, name: str) -> F64:
@@ -115,9 +113,9 @@ def run(
         batch=batch,
         seeds=tuple(seeds),
         grad_norms=norms,
-        derivative_max={a.name: derivative_max(a) for a in activations},
-        gains={a.name: gain(a) for a in activations},
-        without_recommendation=tuple(a.name for a in activations if recommended_gain(a) is None),
+        derivative_max={a.name: a.max_slope for a in activations},
+        gains={a.name: a.init_gain for a in activations},
+        without_recommendation=tuple(a.name for a in activations if a.torch_gain is None),
     )
 
 
