@@ -13,7 +13,8 @@
   function fmt(v) {
     if (v === 0) return "0";
     const a = Math.abs(v);
-    if (a >= 1e-3 && a < 1e4) return v.toFixed(4).replace("-", "\u2212");
+    const fixed = v.toPrecision(4);
+    if (a >= 1e-3 && a < 1e4 && !fixed.includes("e")) return fixed.replace("-", "\u2212");
     const [m, e] = v.toExponential(2).split("e");
     return m.replace("-", "\u2212") + "e" + Number(e);
   }
@@ -32,6 +33,8 @@
   }
 
   const set = (el, attrs) => { for (const k in attrs) el.setAttribute(k, attrs[k]); };
+  // Only real changes: the readout is a live region, a rewrite would be read out again.
+  const text = (el, s) => { if (el.textContent !== s) el.textContent = s; };
 
   // --- URL fragment: #explorer=<name>&key=value..., one explorer at a time ---------------
   function readFragment() {
@@ -86,11 +89,12 @@
       for (const n of sliders) attrs["data-" + data.sliders[n].attribute] = String(p[n]);
       for (const n of choices) attrs["data-" + n] = p[n];
       set(readout, attrs);
-      q('[data-show="x"]').textContent = fmt(x);
-      q('[data-show="f"]').textContent = fmt(f);
-      q('[data-show="df"]').textContent = fmt(df);
-      for (const n of ["x", ...sliders]) q(`output[data-value="${n}"]`).textContent =
-        String(n === "x" ? x : p[n]);
+      text(q('[data-show="x"]'), fmt(x));
+      text(q('[data-show="f"]'), fmt(f));
+      text(q('[data-show="df"]'), fmt(df));
+      for (const n of ["x", ...sliders]) {
+        text(q(`output[data-value="${n}"]`), String(n === "x" ? x : p[n]).replace("-", "\u2212"));
+      }
       if (fromUser) writeFragment(data.name, {x: String(x), ...p});
     }
     function restore(frag) {
@@ -148,16 +152,16 @@
             {cx: fr.sx(depth).toFixed(2), cy: fr.sy(logs[j]).toFixed(2)});
         const li = q(`li[data-name="${name}"]`);
         li.setAttribute("data-gradient", String(row[j]));
-        li.querySelector("output").textContent = fmt(row[j]);
+        text(li.querySelector("output"), fmt(row[j]));
       }
       const px = fr.sx(depth).toFixed(2);
       set(q(".af-marker"), {x1: px, x2: px});
       set(readout, {"data-depth": String(depth), "data-scale": String(Math.pow(2, l2))});
-      readout.querySelector("p").textContent =
-        `Gradient reaching layer 1 (the output's is 1), ${depth} layers, weights ${scaleText(l2)}:`;
+      text(readout.querySelector("p"),
+        `Gradient reaching layer 1 (the output's is 1), ${depth} layers, weights ${scaleText(l2)}:`);
       scaleInput.setAttribute("aria-valuetext", scaleText(l2));
-      q('output[data-value="log2scale"]').textContent = scaleText(l2);
-      q('output[data-value="depth"]').textContent = String(depth);
+      text(q('output[data-value="log2scale"]'), scaleText(l2));
+      text(q('output[data-value="depth"]'), String(depth));
       if (fromUser) writeFragment("vanishing", {depth: String(depth), scale: String(Math.pow(2, l2))});
     }
     function restore(frag) {

@@ -93,6 +93,10 @@ CLOSED_FORMS = frozenset({"leaky_relu"})
 # Plot geometry, in SVG user units (the CSS scales the whole drawing).
 WIDTH, HEIGHT = 400.0, 240.0
 LEFT, RIGHT, TOP, BOTTOM = 40.0, 10.0, 10.0, 24.0
+# SVG presentation attributes, overridden by explorer.css: without the site's CSS (in a
+# downloaded notebook) lines stay lines and text stays visible.
+PLAIN = 'fill="none" stroke="currentColor"'
+INK = 'fill="currentColor" stroke="none"'
 
 
 def _json(data: Any) -> str:
@@ -103,14 +107,15 @@ def _json(data: Any) -> str:
 def display_number(value: float) -> str:
     """A number as the explorers show it (explorer.js ``fmt`` writes the same).
 
-    >>> display_number(0.25), display_number(-2.4e-7), display_number(0.0)
-    ('0.2500', '−2.40e-7', '0')
+    >>> display_number(0.25), display_number(1532.36), display_number(-2.4e-7)
+    ('0.2500', '1532', '−2.40e-7')
     """
     value = float(value)
     if value == 0:
         return "0"
-    if 1e-3 <= abs(value) < 1e4:
-        return f"{value:.4f}".replace("-", MINUS)
+    fixed = f"{value:#.4g}"
+    if 1e-3 <= abs(value) < 1e4 and "e" not in fixed:
+        return fixed.removesuffix(".").replace("-", MINUS)
     mantissa, _, exponent = f"{value:.2e}".partition("e")
     return f"{mantissa.replace('-', MINUS)}e{int(exponent)}"
 
@@ -136,9 +141,15 @@ class _Frame:
     x1: float
     y0: float
     y1: float
+    left: float = LEFT  # room for the y tick labels
+
+    @property
+    def geometry(self) -> list[float]:
+        """What explorer.js needs to map data to the drawing: width, height and margins."""
+        return [WIDTH, HEIGHT, self.left, RIGHT, TOP, BOTTOM]
 
     def sx(self, x: float) -> float:
-        return LEFT + (x - self.x0) / (self.x1 - self.x0) * (WIDTH - LEFT - RIGHT)
+        return self.left + (x - self.x0) / (self.x1 - self.x0) * (WIDTH - self.left - RIGHT)
 
     def sy(self, y: float) -> float:
         return TOP + (self.y1 - y) / (self.y1 - self.y0) * (HEIGHT - TOP - BOTTOM)
@@ -149,7 +160,7 @@ class _Frame:
 
     def axes(self, xticks: Sequence[float], yticks: Sequence[float], xlabel: str) -> str:
         """Frame, zero lines, ticks and tick labels (static: they never change)."""
-        left, right = LEFT, WIDTH - RIGHT
+        left, right = self.left, WIDTH - RIGHT
         top, bottom = TOP, HEIGHT - BOTTOM
         frame = f'x="{left}" y="{top}" width="{right - left}" height="{bottom - top}"'
         parts = [f'<rect class="af-frame" {frame}/>']
@@ -159,7 +170,7 @@ class _Frame:
                 f'<line class="af-gridline" x1="{left}" x2="{right}" y1="{py:.2f}" y2="{py:.2f}"/>'
             )
             parts.append(
-                f'<text class="af-tick" x="{left - 4}" y="{py + 4:.2f}" '
+                f'<text class="af-tick" {INK} x="{left - 4}" y="{py + 4:.2f}" '
                 f'text-anchor="end">{_tick_text(y)}</text>'
             )
         for x in xticks:
@@ -168,11 +179,11 @@ class _Frame:
                 f'<line class="af-gridline" x1="{px:.2f}" x2="{px:.2f}" y1="{top}" y2="{bottom}"/>'
             )
             parts.append(
-                f'<text class="af-tick" x="{px:.2f}" y="{bottom + 14}" '
+                f'<text class="af-tick" {INK} x="{px:.2f}" y="{bottom + 14}" '
                 f'text-anchor="middle">{_tick_text(x)}</text>'
             )
         parts.append(
-            f'<text class="af-tick" x="{right}" y="{bottom - 4}" '
+            f'<text class="af-tick" {INK} x="{right}" y="{bottom - 4}" '
             f'text-anchor="end">{html.escape(xlabel)}</text>'
         )
         return "".join(parts)
@@ -341,7 +352,7 @@ def probe(activation: Activation[Any] | str) -> Explorer:
             for name, c in choices.items()
         },
         "frame": [frame.x0, frame.x1, frame.y0, frame.y1],
-        "geometry": [WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM],
+        "geometry": frame.geometry,
     }
     markup = _probe_markup(
         act,
@@ -387,17 +398,17 @@ def _probe_markup(
         "the values are in the readout below."
     )
     svg = (
-        f'<svg class="af-plot" viewBox="0 0 {WIDTH:g} {HEIGHT:g}" role="img" '
+        f'<svg class="af-plot" viewBox="0 0 {WIDTH:g} {HEIGHT:g}" {PLAIN} role="img" '
         f'aria-label="{html.escape(description)}">'
-        f'<defs><clipPath id="{uid}-clip"><rect x="{LEFT}" y="{TOP}" '
-        f'width="{WIDTH - LEFT - RIGHT}" height="{HEIGHT - TOP - BOTTOM}"/></clipPath></defs>'
+        f'<defs><clipPath id="{uid}-clip"><rect x="{frame.left}" y="{TOP}" '
+        f'width="{WIDTH - frame.left - RIGHT}" height="{HEIGHT - TOP - BOTTOM}"/></clipPath></defs>'
         + frame.axes(xticks, yticks, "x")
         + f'<g clip-path="url(#{uid}-clip)">'
         f'<path class="af-curve af-s0" d="{frame.path(xs, initial["f"])}"/>'
         f'<line class="af-tangent af-s1" x1="{frame.sx(ax):.2f}" y1="{frame.sy(ay):.2f}" '
         f'x2="{frame.sx(bx):.2f}" y2="{frame.sy(by):.2f}"/>'
         "</g>"
-        f'<circle class="af-point" r="5" cx="{frame.sx(x):.2f}" cy="{frame.sy(f):.2f}"/>'
+        f'<circle class="af-point" {INK} r="5" cx="{frame.sx(x):.2f}" cy="{frame.sy(f):.2f}"/>'
         "</svg>"
     )
     step = 1 / X_DENOMINATOR
@@ -443,7 +454,7 @@ def _probe_markup(
     return _root(
         act.name,
         uid,
-        f"Explore {act.display_name}: move x along the curve",
+        f"Explore {act.display_name}: move x along the curve (dashed: the tangent)",
         data,
         svg + '<div class="af-controls">' + "".join(controls) + "</div>" + readout,
     )
@@ -470,11 +481,12 @@ def _range(
     else:
         options = ""
     valuetext = f' aria-valuetext="{html.escape(text)}"' if text else ""
+    shown = text or f"{value:g}".replace("-", MINUS)
     return (
         f'<div class="af-control"><label for="{uid}">{html.escape(label)}</label>'
         f'<input type="range" id="{uid}" data-param="{param}" min="{low:g}" max="{high:g}" '
         f'step="{step:g}" value="{value:g}"{listed}{valuetext}>'
-        f'<output for="{uid}" data-value="{param}">{html.escape(text or f"{value:g}")}</output>'
+        f'<output for="{uid}" data-value="{param}">{html.escape(shown)}</output>'
         f"{options}</div>"
     )
 
@@ -566,7 +578,7 @@ def vanishing_explorer(
     logs = np.log10(values)
     y0 = math.floor(float(logs.min()) / 10) * 10
     y1 = math.ceil(float(logs.max()) / 10) * 10
-    frame = _Frame(float(grid.depths[0]), float(grid.depths[-1]), y0, y1)
+    frame = _Frame(float(grid.depths[0]), float(grid.depths[-1]), y0, y1, left=50.0)
     i, j = grid.log2_scales.index(log2_scale), grid.depths.index(depth)
     data: dict[str, Any] = {
         "kind": "vanishing",
@@ -575,7 +587,7 @@ def vanishing_explorer(
         "names": list(grid.names),
         "grad": {n: grid.first_layer[n] for n in grid.names},
         "frame": [frame.x0, frame.x1, frame.y0, frame.y1],
-        "geometry": [WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM],
+        "geometry": frame.geometry,
     }
     uid = "af-explorer-vanishing"
     lines, dots, rows = [], [], []
@@ -588,7 +600,7 @@ def vanishing_explorer(
             f'd="{frame.path(grid.depths, lg.tolist())}"/>'
         )
         dots.append(
-            f'<circle class="af-dot {style}" data-name="{name}" r="4" cx="{px:.2f}" '
+            f'<circle class="af-dot {style}" {INK} data-name="{name}" r="4" cx="{px:.2f}" '
             f'cy="{frame.sy(float(lg[j])):.2f}"/>'
         )
         value = grid.first_layer[name][i][j]
@@ -605,7 +617,7 @@ def vanishing_explorer(
         "at the chosen depth are in the readout below."
     )
     svg = (
-        f'<svg class="af-plot" viewBox="0 0 {WIDTH:g} {HEIGHT:g}" role="img" '
+        f'<svg class="af-plot" viewBox="0 0 {WIDTH:g} {HEIGHT:g}" {PLAIN} role="img" '
         f'aria-label="{html.escape(description)}">'
         + _log_axes(frame, _nice_ticks(frame.x0, frame.x1, 5), yticks)
         + f'<line class="af-marker" x1="{px:.2f}" x2="{px:.2f}" y1="{TOP}" '
@@ -644,14 +656,20 @@ def vanishing_explorer(
     return Explorer(
         "vanishing",
         data,
-        _root("vanishing", uid, "Explore: depth and weight scale", data, svg + controls + readout),
+        _root(
+            "vanishing",
+            uid,
+            "Explore: depth and weight scale (1 = PyTorch's gain)",
+            data,
+            svg + controls + readout,
+        ),
     )
 
 
 def _log_axes(frame: _Frame, xticks: Sequence[float], yticks: Sequence[float]) -> str:
     """Axes for log10 values: tick labels written as powers of ten."""
     axes = frame.axes(xticks, [], "layers")
-    left, right = LEFT, WIDTH - RIGHT
+    left, right = frame.left, WIDTH - RIGHT
     parts = [axes]
     for y in yticks:
         py = frame.sy(y)
@@ -660,7 +678,7 @@ def _log_axes(frame: _Frame, xticks: Sequence[float], yticks: Sequence[float]) -
         )
         label = "1" if y == 0 else f"1e{int(y)}".replace("-", "\u2212")
         parts.append(
-            f'<text class="af-tick" x="{left - 4}" y="{py + 4:.2f}" '
+            f'<text class="af-tick" {INK} x="{left - 4}" y="{py + 4:.2f}" '
             f'text-anchor="end">{label}</text>'
         )
     return "".join(parts)
