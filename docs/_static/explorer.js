@@ -180,25 +180,42 @@
     return {restore, render};
   }
 
+  // Nothing runs at load but this: the page already shows each explorer's first view, drawn
+  // by Python, so an explorer's data are parsed only when the reader first touches it.
   function init() {
-    const explorers = [];
-    for (const root of document.querySelectorAll("[data-explorer]")) {
-      const data = JSON.parse(root.querySelector("script.af-data").textContent);
-      const ex = (data.kind === "vanishing" ? vanishing : probe)(root, data);
-      ex.name = root.dataset.explorer;
-      ex.root = root;
-      explorers.push(ex);
-      ex.render(false);
+    const explorers = new Map();
+    function explorer(root) {
+      if (!explorers.has(root)) {
+        const data = JSON.parse(root.querySelector("script.af-data").textContent);
+        const ex = (data.kind === "vanishing" ? vanishing : probe)(root, data);
+        ex.root = root;
+        explorers.set(root, ex);
+      }
+      return explorers.get(root);
+    }
+    const roots = [...document.querySelectorAll("[data-explorer]")];
+    for (const root of roots) {
+      const wake = (ev) => {
+        root.removeEventListener("focusin", wake);
+        root.removeEventListener("pointerdown", wake);
+        explorer(root);
+        // A first press on the plot: the listener the explorer just added missed it.
+        const plot = ev.type === "pointerdown" && ev.target.closest(".af-plot");
+        if (plot) plot.dispatchEvent(new PointerEvent("pointerdown", ev));
+      };
+      root.addEventListener("focusin", wake);
+      root.addEventListener("pointerdown", wake);
     }
     function fromFragment(scroll) {
       const frag = readFragment();
-      const ex = frag && explorers.find((e) => e.name === frag.get("explorer"));
-      if (!ex) return;
+      const root = frag && roots.find((r) => r.dataset.explorer === frag.get("explorer"));
+      if (!root) return;
+      const ex = explorer(root);
       ex.restore(frag);
       ex.render(false);
       if (scroll) {
         const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
-        ex.root.scrollIntoView({block: "center", behavior: still ? "auto" : "smooth"});
+        root.scrollIntoView({block: "center", behavior: still ? "auto" : "smooth"});
       }
     }
     fromFragment(true);
