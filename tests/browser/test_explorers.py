@@ -10,8 +10,10 @@ and CSS stay within 10 KB gzipped; the explorer does not shift the layout when i
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import math
+import shutil
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -424,3 +426,66 @@ def test_size_budget(site_dir: Path) -> None:
         assert text.count("_static/explorer.css") == 1
         assert text.count("_static/explorer.js") == 1
         assert 'defer="defer" src="_static/explorer.js' in text
+
+
+def _stand_in_with_a_switch() -> af.Activation[Any]:
+    """A record with a str parameter, as GELU's ``approximate``: two visibly different forms."""
+
+    def function(x: Any, approximate: str = "none") -> Any:
+        return af.sigmoid(x) if approximate == "none" else af.tanh(x)
+
+    def derivative(x: Any, approximate: str = "none") -> Any:
+        return af.sigmoid.derivative(x) if approximate == "none" else af.tanh.derivative(x)
+
+    return dataclasses.replace(
+        af.sigmoid,
+        name="switched",
+        function=function,
+        derivative=derivative,
+        parameters={"approximate": "none"},
+    )
+
+
+def test_switch_from_file_url(browser: Browser, site_dir: Path, tmp_path: Path) -> None:
+    """A str parameter's switch, by keyboard and mouse, on a page opened from file://."""
+    activation = _stand_in_with_a_switch()
+    for asset in ("explorer.js", "explorer.css"):
+        shutil.copy(site_dir / "_static" / asset, tmp_path / asset)
+    page_file = tmp_path / "switch.html"
+    page_file.write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>switch</title>'
+        '<link rel="stylesheet" href="explorer.css"><script defer src="explorer.js"></script>'
+        '</head><body data-theme="light">'
+        f"{explorer.probe(activation)._repr_html_()}</body></html>",
+        encoding="utf-8",
+    )
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        root = _open(page, page_file.as_uri(), "switched")
+        radios = root.locator('input[type="radio"][data-param="approximate"]')
+        assert radios.count() == len(explorer.CHOICES["approximate"].options)
+        assert root.locator("fieldset legend").is_visible()
+        root.locator('input[data-param="x"]').focus()
+        page.keyboard.press("End")
+        assert _readout(root)["approximate"] == "none"
+        _check_probe(root, activation)
+        radios.nth(0).focus()
+        page.keyboard.press("ArrowRight")
+        assert _readout(root)["approximate"] == "tanh"
+        assert float(_readout(root)["f"]) == float(af.tanh(6.0))
+        _check_probe(root, activation)
+        radios.nth(0).click()
+        assert _readout(root)["approximate"] == "none"
+        _check_probe(root, activation)
+        radios.nth(1).click()
+        url = page.url
+        assert url.startswith("file://")
+        assert "approximate=tanh" in url
+        again = _open(context.new_page(), url, "switched")
+        assert _readout(again) == _readout(root)
+        assert not errors
+    finally:
+        context.close()
