@@ -133,6 +133,11 @@ html_title = project
 html_short_title = project
 html_static_path = ["_static"]
 html_css_files = ["site.css"]
+# --- explorers (issue 13): one shared, deferred JS + CSS pair for the interactive figures
+# that activation_functions.explorer writes into the pages (budget: 10 KB gzipped).
+html_css_files += ["explorer.css"]
+html_js_files = [("explorer.js", {"defer": "defer"})]
+# --- end explorers
 html_copy_source = False  # the .ipynb download replaces "show source"
 html_show_sourcelink = False
 # No py-modindex.html: its three modules are all on api.html, no page links to it, and its

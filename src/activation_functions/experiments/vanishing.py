@@ -77,6 +77,7 @@ def run(
     width: int = 64,
     batch: int = 256,
     seeds: Sequence[int] = (0, 1, 2),
+    weight_scale: float = 1.0,
 ) -> VanishingResult:
     """Measure each layer's backpropagated gradient in a deep MLP at initialisation.
 
@@ -86,6 +87,7 @@ def run(
     input is a standard normal batch and the loss is the sum of its single
     output over the batch, so every network receives exactly the gradient 1 per
     sample at the output and only the layers in between differ.
+    ``weight_scale`` multiplies every weight's standard deviation (1: the gain).
 
     Examples
     --------
@@ -102,7 +104,7 @@ def run(
         for seed in seeds:
             with reproducible(seed):
                 x = torch.randn(batch, width)
-                net = mlp(activation, [width] * depth + [1])
+                net = mlp(activation, [width] * depth + [1], std_multiplier=weight_scale)
                 out, pre = forward_recording(net, x)
                 torch.autograd.backward(out.sum())
                 rows.append([rms_row_norm(z.grad) for z in pre if z.grad is not None])
