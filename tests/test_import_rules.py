@@ -55,8 +55,7 @@ def test_the_core_loads_no_companion_and_no_heavy_library(module: str) -> None:
     companions = [
         name
         for name in loaded
-        if name.startswith("activation_functions.")
-        and name.split(".")[1] in COMPANIONS
+        if name.startswith("activation_functions.") and name.split(".")[1] in COMPANIONS
     ]
     assert companions == []
 

@@ -63,7 +63,9 @@ def test_starred_operatorname_is_an_operator_with_limits() -> None:
 
 
 # ----------------------------------------------------------- MathML rewrites
-@pytest.mark.parametrize(("latex", "word"), [(r"\max(0, x)", "max"), (r"\operatorname{sech} x", "sech")])
+@pytest.mark.parametrize(
+    ("latex", "word"), [(r"\max(0, x)", "max"), (r"\operatorname{sech} x", "sech")]
+)
 def test_multi_letter_operators_are_identifiers(latex: str, word: str) -> None:
     assert _body(latex).startswith(f"<mi>{word}</mi>")
 
@@ -72,12 +74,16 @@ def test_a_single_letter_operator_is_an_upright_identifier() -> None:
     assert _body(r"\operatorname{d}x") == '<mi mathvariant="normal">d</mi><mi>x</mi>'
 
 
-@pytest.mark.parametrize(("latex", "symbol"), [(r"\infty", "\u221e"), (r"\partial f", "\u2202"), (r"\nabla f", "\u2207")])
+@pytest.mark.parametrize(
+    ("latex", "symbol"), [(r"\infty", "\u221e"), (r"\partial f", "\u2202"), (r"\nabla f", "\u2207")]
+)
 def test_infinity_partial_and_nabla_are_ordinary_symbols(latex: str, symbol: str) -> None:
     assert _body(latex).startswith(f"<mi>{symbol}</mi>")
 
 
-@pytest.mark.parametrize(("latex", "symbol"), [("a / b", "/"), ("|x|", "|"), (r"\lVert x \rVert", "\u2016")])
+@pytest.mark.parametrize(
+    ("latex", "symbol"), [("a / b", "/"), ("|x|", "|"), (r"\lVert x \rVert", "\u2016")]
+)
 def test_slash_and_bars_get_no_extra_space(latex: str, symbol: str) -> None:
     assert f'<mo lspace="0" rspace="0">{symbol}</mo>' in _body(latex)
 

@@ -35,7 +35,10 @@ def _merged(*children: nodes.Element) -> list[tuple[str, str]]:
     output = _cell_output(*children)
     stream_merge.merge_adjacent_streams(output)
     return [
-        (child["classes"][-1] if isinstance(child, nodes.literal_block) else "figure", child.astext())
+        (
+            child["classes"][-1] if isinstance(child, nodes.literal_block) else "figure",
+            child.astext(),
+        )
         for child in output.children
     ]
 
@@ -77,7 +80,7 @@ def test_a_figure_between_two_prints_keeps_its_place() -> None:
 def test_the_merged_block_keeps_its_rawsource_in_step() -> None:
     output = _cell_output(_stream("x"), _stream("\n"))
     stream_merge.merge_adjacent_streams(output)
-    (block,) = output.children
+    (block,) = output.findall(nodes.literal_block)
     assert block.rawsource == block.astext() == "x\n"  # Sphinx highlights rawsource == text
     assert block["language"] == "myst-ansi"
 

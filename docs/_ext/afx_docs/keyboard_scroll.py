@@ -37,7 +37,6 @@ class KeyboardScrollTranslator(HTML5Translator):
                 self.body[index] = self.body[index].replace("<pre>", f"<pre{FOCUSABLE}>")
 
 
-
 def visit_container(translator: HTML5Translator, node: nodes.container) -> None:
     """A table wrapper gets ``tabindex="0"``; other containers are MyST-Parser's to write."""
     if "table-wrapper" in node["classes"]:

@@ -129,7 +129,9 @@ def execute_missing(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> 
         if len(missing) < 2:
             return  # one notebook: MyST-NB executes it while reading, no faster here
         lanes = min(workers(), len(missing))
-        logger.info("[parallel_execution] executing %d notebooks, %d at a time", len(missing), lanes)
+        logger.info(
+            "[parallel_execution] executing %d notebooks, %d at a time", len(missing), lanes
+        )
         todo: queue.SimpleQueue[int] = queue.SimpleQueue()
         for pk in missing:  # largest first: pks follow the order of paths
             todo.put(pk)

@@ -34,7 +34,7 @@ def stream_of(node: nodes.Node) -> tuple[str, str] | None:
     """The stream a cell-output block belongs to, or None for anything else."""
     if not isinstance(node, nodes.literal_block):
         return None
-    classes = node.get("classes", [])
+    classes: list[str] = node.get("classes", [])
     return next((s for s in STREAMS if all(c in classes for c in s)), None)
 
 
