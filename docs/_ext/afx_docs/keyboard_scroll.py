@@ -48,7 +48,8 @@ def visit_container(translator: HTML5Translator, node: nodes.container) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("myst_parser")  # register after its container visitor, to wrap it
+    # MyST-NB sets MyST-Parser up (never list both: MyST-Parser #962); register after it.
+    app.setup_extension("myst_nb")
     app.add_node(nodes.container, override=True, html=(visit_container, depart_container_html))
     app.set_translator("html", KeyboardScrollTranslator)
     app.set_translator("dirhtml", KeyboardScrollTranslator)
