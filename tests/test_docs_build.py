@@ -118,7 +118,7 @@ class Site:
         ran_first = re.search(r"\[parallel_execution\] executing (\d+) notebooks", proc.stdout)
         by_mystnb = len(re.findall(r"Executed notebook in [\d.]+ seconds", proc.stdout))
         # A notebook that failed in the pool is run again, and reported, by MyST-NB.
-        retried = len(re.findall(r"\[parallel_execution\] \S+ failed", proc.stdout))
+        retried = len(re.findall(r"\[parallel_execution\] \S+ .*failed; MyST-NB", proc.stdout))
         report["log_executed"] = by_mystnb + (int(ran_first[1]) if ran_first else 0) - retried
         assert report["log_executed"] == len(report["executed"]), report["log"][-3000:]
         return report

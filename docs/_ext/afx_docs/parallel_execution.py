@@ -121,9 +121,11 @@ def execute_missing(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> 
         return
     cache = get_cache(config.nb_execution_cache_path)
     pks = []
+    uris: dict[int, str] = {}
     for path in paths:  # a record left by MyST-NB would keep its nbformat reader
         cache.remove_nb_from_project(str(path))
         pks.append(cache.add_nb_to_project(str(path), read_data=READ_DATA).pk)
+        uris[pks[-1]] = str(path)
     try:
         missing = [record.pk for record in cache.list_unexecuted(filter_pks=pks)]
         if len(missing) < 2:
@@ -147,12 +149,18 @@ def execute_missing(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> 
                     pk = todo.get_nowait()
                 except queue.Empty:
                     return
-                result = executor.run_and_cache(
-                    filter_pks=[pk],
-                    timeout=config.nb_execution_timeout,
-                    allow_errors=config.nb_execution_allow_errors,
-                )
+                try:
+                    result = executor.run_and_cache(
+                        filter_pks=[pk],
+                        timeout=config.nb_execution_timeout,
+                        allow_errors=config.nb_execution_allow_errors,
+                    )
+                except Exception as error:  # noqa: BLE001 - any failure here: MyST-NB retries
+                    failed.append(f"{uris[pk]} ({type(error).__name__}: {error})")
+                    continue
                 failed.extend(result.excepted + result.errored)
+                if not result.succeeded and not result.excepted and not result.errored:
+                    failed.append(f"{uris[pk]} (not run by the executor)")
 
         threads = [threading.Thread(target=lane, name=f"afx-exec-{i}") for i in range(lanes)]
         for thread in threads:
