@@ -7,7 +7,6 @@ honours this machine's local CPU build of torch, uv would download a CUDA build.
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import nox
@@ -16,6 +15,8 @@ ROOT = Path(__file__).parent.resolve()
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 CONSTRAINTS = str(ROOT / "constraints.txt")
 DOCS = ROOT / "docs"
+#: The site's Sphinx extensions (docs/_ext/afx_docs), a local package of their own.
+DOCS_EXTENSIONS = str(DOCS / "_ext")
 BUILD = DOCS / "_build"
 HTML = BUILD / "html"
 
@@ -23,12 +24,16 @@ nox.options.default_venv_backend = "virtualenv"
 nox.options.sessions = ["lint", "tests", "doctest"]
 
 
-def install(session: nox.Session, *groups: str) -> None:
-    """Install the package (editable) and the named dependency groups, pinned."""
+def install(session: nox.Session, *groups: str, extensions: bool = False) -> None:
+    """Install the package (editable) and the named dependency groups, pinned.
+
+    ``extensions``: also the site's Sphinx extensions (what conf.py and the build tests import).
+    """
     requirements = [
         req for group in groups for req in nox.project.dependency_groups(PYPROJECT, group)
     ]
-    session.install("-c", CONSTRAINTS, "-e", ".", *requirements)
+    local = ["-e", DOCS_EXTENSIONS] if extensions else []
+    session.install("-c", CONSTRAINTS, "-e", ".", *local, *requirements)
 
 
 def sphinx_args(builder: str, out: Path) -> list[str]:
@@ -41,7 +46,7 @@ def sphinx_args(builder: str, out: Path) -> list[str]:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the unit and property tests."""
-    install(session, "test")
+    install(session, "test", extensions=True)  # tests/test_docs_build.py builds with them
     # The browser suite needs a built site and Chromium: it runs in its own session.
     session.run("pytest", "--ignore=tests/browser", *session.posargs)
 
@@ -49,15 +54,18 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def doctest(session: nox.Session) -> None:
     """Run the examples in the docstrings and in the pages' doctest blocks."""
-    install(session, "test", "docs")
+    install(session, "test", "docs", extensions=True)
     session.run("pytest", "--doctest-modules", "src", *session.posargs)
     session.run("sphinx-build", *sphinx_args("doctest", BUILD / "doctest"))
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff check, ruff format --check, and mypy --strict on src."""
-    install(session, "lint")
+    """ruff check, ruff format --check, and mypy --strict (its files: pyproject [tool.mypy])."""
+    # mypy follows imports: the tests' and the extensions' dependencies must be installed,
+    # nox for this file, and docutils' stubs (Sphinx's types refer to docutils').
+    install(session, "lint", "test", extensions=True)
+    session.install("-c", CONSTRAINTS, "nox", "types-docutils==0.22.3.20260724")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
@@ -74,7 +82,7 @@ def bench(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the site into docs/_build/html. Pass ``-- --serve`` for a live preview."""
     serve = "--serve" in session.posargs
-    install(session, "docs-live" if serve else "docs")
+    install(session, "docs-live" if serve else "docs", extensions=True)
     if serve:
         session.run(
             "sphinx-autobuild",
@@ -97,29 +105,17 @@ def docs(session: nox.Session) -> None:
     session.run("sphinx-build", *sphinx_args("html", HTML))
 
 
-def ensure_site(session: nox.Session) -> None:
-    """Use the built site; if there is none, build it with the docs session, or fail."""
-    if (HTML / "index.html").is_file():
-        session.log(f"Testing the site built in {HTML} (rebuild it with: nox -s docs)")
-        return
-    # The docs session is the one definition of the build: run it rather than a copy of it.
-    session.log(f"No built site in {HTML}: running `nox -s docs` first")
-    noxfile = str(ROOT / "noxfile.py")
-    session.run(sys.executable, "-m", "nox", "-f", noxfile, "-s", "docs", external=True)
-    if not (HTML / "index.html").is_file():
-        session.error(f"`nox -s docs` left no {HTML / 'index.html'}")
-
-
-@nox.session
+# The docs session is the one definition of the build: sessions that test the built site
+# require it (nox runs it first; with nothing changed it rebuilds in a second or two).
+@nox.session(requires=["docs"])
 def browser(session: nox.Session) -> None:
-    """Test every page of the built site in Debian's Chromium (builds the site if missing).
+    """Test every page of the built site in Debian's Chromium (after the docs session).
 
     Needs `apt-get install chromium fonts-wqy-microhei`. Screenshots: docs/_build/screenshots.
     """
     install(session, "browser")
     # test_explorers.py compares the explorers with the package; the vanishing one needs torch.
     session.install("-c", CONSTRAINTS, "-e", ".[torch]")
-    ensure_site(session)
     shots = BUILD / "screenshots"
     shutil.rmtree(shots, ignore_errors=True)
     # --confcutdir: tests/conftest.py belongs to the unit tests and imports what this venv lacks.
@@ -129,13 +125,12 @@ def browser(session: nox.Session) -> None:
     )
 
 
-@nox.session
+@nox.session(requires=["docs"])
 def lighthouse(session: nox.Session) -> None:
     """Report, not a gate: Lighthouse scores per page, mobile and desktop, site served gzipped.
 
     Needs Node >= 18.16 with npm, and Chromium. Reports: docs/_build/lighthouse.
     """
-    ensure_site(session)
     session.run("npm", "ci", "--prefix", "tests/browser", "--no-audit", "--no-fund", external=True)
     report = ["python", "tests/browser/lighthouse_report.py", f"--site={HTML}"]
     session.run(*report, f"--out={BUILD / 'lighthouse'}", *session.posargs)
@@ -144,19 +139,20 @@ def lighthouse(session: nox.Session) -> None:
 @nox.session(name="bench-docs")
 def bench_docs(session: nox.Session) -> None:
     """Time cold, no-change, prose-edit and package-edit builds of a copy; page weights."""
-    install(session, "docs")
-    session.run("python", "benchmarks/bench_docs.py", *session.posargs)
+    install(session, "docs", extensions=True)
+    session.run("python", "-m", "benchmarks.bench_docs", *session.posargs)
 
 
 @nox.session
 def repro(session: nox.Session) -> None:
     """Build the site twice from clean; fail naming every file that differs.
 
-    Only the cost page's live timings (its HTML, executed notebook and figure) are
-    exempt from the byte comparison; they are named, and compared with the timings masked.
+    Compares what is published (html/, the notebook downloads included). Only the cost
+    page's live timings (its HTML and figures) are exempt from the byte comparison; they
+    are named, and compared with the timings masked.
     """
-    install(session, "docs")
-    session.run("python", "benchmarks/repro_docs.py", *session.posargs)
+    install(session, "docs", extensions=True)
+    session.run("python", "-m", "tools.repro_docs", *session.posargs)
 
 
 @nox.session(name="clean-docs", venv_backend="none")

@@ -1,30 +1,31 @@
 """Sphinx configuration for "Activation Functions, Explained".
 
-The site is built offline: math becomes MathML at build time (``_ext/mathml.py``),
+The site is built offline: math becomes MathML at build time (``afx_docs.mathml``),
 no intersphinx inventory is fetched, and no page loads anything from another host.
-Build it strictly with::
+The site's own extensions are the ``afx_docs`` package in ``docs/_ext``, installed
+into the docs environment (``pip install ./docs/_ext``). Build it strictly with::
 
     sphinx-build -b html -W -n --keep-going -T docs docs/_build/html
 """
 
 from __future__ import annotations
 
-import hashlib
+import importlib.metadata
 import os
-import sys
 from pathlib import Path
 
-import activation_functions
+from afx_docs.exec_cache import keyed_cache_path
 
 DOCS = Path(__file__).parent.resolve()
-sys.path.insert(0, str(DOCS / "_ext"))
+ROOT = DOCS.parent
 
 # -- Project -----------------------------------------------------------------
 
 project = "Activation Functions, Explained"
 author = "Activation Functions, Explained contributors"
 copyright = f"2025, {author}"
-release = version = activation_functions.__version__
+# The version is written once, in pyproject.toml's package metadata.
+release = version = importlib.metadata.version("activation-functions")
 language = "en"
 
 # -- Extensions --------------------------------------------------------------
@@ -36,15 +37,10 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx.ext.extlinks",
     "sphinx_copybutton",
-    # Local extensions, in docs/_ext:
-    "mathml",  # LaTeX -> MathML at build time: no JavaScript, no CDN
-    "site_icons",  # favicon and logo drawn with matplotlib at build time
-    "notebook_download",  # each notebook page offered as a clean .ipynb
-    "external_refs",  # a small offline map of NumPy/PyTorch API references
-    "page_checks",  # fail the build on tracebacks, missing alt text, external assets
-    "image_sizes",  # width/height on every <img>: no layout shift while figures load
-    "freshness",  # cache key covers src/: package edits re-execute the pages using it
-    "stream_merge",  # printed output joined exactly: pages do not depend on kernel timing
+    # The site's extensions (docs/_ext/afx_docs, one module per job): a cache keyed on
+    # the package, parallel execution, one block per printed output, MathML, drawn icons,
+    # notebook downloads, offline API links, image sizes, keyboard scrolling, page checks.
+    "afx_docs",
 ]
 
 templates_path = ["_templates"]
@@ -54,7 +50,7 @@ root_doc = "index"
 
 nitpicky = True
 # Keep it short: every entry says why it cannot resolve. References to NumPy, PyTorch,
-# Matplotlib and the standard library resolve through _ext/external_refs.py instead.
+# Matplotlib and the standard library resolve through afx_docs.external_refs instead.
 nitpick_ignore: list[tuple[str, str]] = []
 
 # -- MyST and MyST-NB --------------------------------------------------------
@@ -68,21 +64,23 @@ myst_html_meta = {
     ),
 }
 
-# Every page is executed at build time; results are cached per notebook (see freshness
-# below for changes to the package). Scratch builds may point AFX_JUPYTER_CACHE elsewhere.
+# Every page is executed at build time and its outputs cached. jupyter-cache keys a
+# notebook on its code only (MyST-NB #299), so the cache folder is named by a digest of
+# the package every page imports and of constraints.txt (new pinned numpy or torch can
+# change every output): a change to either is a new folder, which re-reads and
+# re-executes every page; a prose edit keeps the folder and its outputs. The two most
+# recently used folders are kept (afx_cache_keep). Scratch builds may point
+# AFX_JUPYTER_CACHE at another root folder.
 nb_execution_mode = "cache"
-nb_execution_cache_path = os.environ.get(
-    "AFX_JUPYTER_CACHE", str(DOCS / "_build" / ".jupyter_cache")
+nb_execution_cache_path = str(
+    keyed_cache_path(
+        Path(os.environ.get("AFX_JUPYTER_CACHE", DOCS / "_build" / ".jupyter_cache")),
+        [ROOT / "src" / "activation_functions", ROOT / "constraints.txt"],
+    )
 )
-# freshness (docs/_ext/freshness.py, owned by the docs-build engineer): a hash of these
-# sources joins each notebook's cache key, and pages whose code names one of the
-# modules are re-read and re-executed when it changes; nothing else is.
-# constraints.txt too: a new pinned version of numpy or torch can change every output.
-freshness_sources = ["../src/activation_functions", "../constraints.txt"]
-freshness_modules = ["activation_functions"]
-# Notebooks missing from the cache run two or more at a time (one per core); the cost
-# page times code, so it runs on its own, never next to another kernel.
-freshness_execute_alone = ["cost"]
+# Notebooks missing from the cache run one per core (afx_docs.parallel_execution); the
+# cost page times code, so it runs on its own, never next to another kernel.
+afx_execute_alone = ["cost"]
 # Each kernel imports torch (about 1.2 s here); no cell should need more than a minute.
 nb_execution_timeout = 120
 nb_execution_raise_on_error = True  # a failing cell fails the build and names the page
@@ -90,7 +88,7 @@ nb_execution_show_tb = True  # ... and prints the traceback to the build log, no
 nb_execution_allow_errors = False
 nb_output_stderr = "warn"  # warnings printed by a cell are build warnings (errors with -W)
 # One block per cell for what it prints, however the kernel chunked it: done exactly by
-# _ext/stream_merge.py (MyST-NB's nb_merge_streams turns a split inside a line into a
+# afx_docs.stream_merge (MyST-NB's nb_merge_streams turns a split inside a line into a
 # line break, so the page would still depend on timing).
 nb_merge_streams = False
 nb_ipywidgets_js = {}  # never load the widget manager from a CDN (no widgets here)
@@ -115,6 +113,11 @@ napoleon_type_aliases = {
     "Activation": ":class:`~activation_functions.Activation`",
     "Interval": ":class:`~activation_functions.Interval`",
 }
+# Napoleon would merge napoleon_type_aliases into autodoc_type_aliases in place while it
+# reads attribute annotations (napoleon/docstring.py, _lookup_annotation); Sphinx would
+# then see a changed config and re-read every page on every build. The docstrings give
+# attribute types themselves, so napoleon need not read the annotations.
+napoleon_attr_annotations = False
 doctest_global_setup = "import numpy as np\nimport activation_functions as af"
 # Run the pages' {doctest} blocks; docstring examples are run by pytest --doctest-modules.
 doctest_test_doctest_blocks = ""
@@ -145,14 +148,7 @@ html_show_sourcelink = False
 html_domain_indices = False
 html_last_updated_fmt = None
 html_math_renderer = "mathml"
-# The local extensions shape the HTML (MathML, download link, tabindex) after the
-# doctrees are made: a change to any of them rewrites every page.
-html_context = {
-    "site_extensions_digest": hashlib.sha256(
-        b"".join(path.read_bytes() for path in sorted((DOCS / "_ext").glob("*.py")))
-    ).hexdigest()[:16],
-}
-# html_favicon and html_logo are set by _ext/site_icons.py, which draws them.
+# html_favicon and html_logo are set by afx_docs.site_icons, which draws them.
 pygments_style = "a11y-light"
 pygments_dark_style = "a11y-dark"
 html_theme_options = {

@@ -1,13 +1,16 @@
 """The docs build never serves a stale output, and re-executes only what changed.
 
 These tests build a tiny generated site (two MyST-NB pages, a local module
-``tinymod`` standing in for ``activation_functions``) with the real
-``docs/_ext/freshness.py`` extension and MyST-NB's jupyter-cache mode, in a
-subprocess of this interpreter's Sphinx.
+``tinymod`` standing in for ``activation_functions``) with the site's own execution
+extensions (``afx_docs.exec_cache``, ``parallel_execution``, ``build_report``) and
+MyST-NB's jupyter-cache mode, in a subprocess of this interpreter's Sphinx. Its
+``conf.py`` keys the cache on ``tinymod`` exactly as the real ``conf.py`` keys it on
+``activation_functions`` and ``constraints.txt``.
 
-Executions are counted twice, independently: from the extension's report
-(``freshness.json``, built from MyST-NB's per-page execution data) and from
-MyST-NB's own log line ``Executed notebook in ... seconds``.
+Executions are counted twice, independently: from the build report (cache records
+created during the build) and from the logs of MyST-NB (``Executed notebook``) and of
+the parallel executor (which executes before MyST-NB reads, so MyST-NB then logs
+``Using cached notebook``).
 
 One cold build is made per session; each test restores a copy of that built site
 to the same absolute path (jupyter-cache and the Sphinx environment store
@@ -16,8 +19,6 @@ absolute paths; the copy keeps file times) and goes on from there.
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import os
 import re
 import shutil
@@ -26,12 +27,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-
-EXT_DIR = Path(__file__).resolve().parents[1] / "docs" / "_ext"
+from afx_docs import build_report, exec_cache
 
 FRONT_MATTER = """\
 ---
@@ -42,16 +41,25 @@ kernelspec:
 ---
 """
 
-CONF = f"""\
-import sys
-sys.path.insert(0, {str(EXT_DIR)!r})
+CONF = """\
+from pathlib import Path
+from afx_docs.exec_cache import keyed_cache_path
+
+HERE = Path(__file__).parent
 project = "tiny"
-extensions = ["myst_nb", "freshness"]
+extensions = [
+    "myst_nb",
+    "afx_docs.exec_cache",
+    "afx_docs.parallel_execution",
+    "afx_docs.build_report",
+]
 exclude_patterns = ["_build"]
 nb_execution_mode = "cache"
 nb_execution_raise_on_error = True
-freshness_sources = ["../src/tinymod"]
-freshness_keep = 2
+nb_execution_cache_path = str(
+    keyed_cache_path(HERE / "_build" / ".jupyter_cache", [HERE.parent / "src" / "tinymod"])
+)
+afx_cache_keep = 2
 """
 
 PAGES = {
@@ -63,19 +71,6 @@ PAGES = {
 }
 
 MODULE = 'def value():\n    return "VALUE-ONE"\n'
-
-
-def _load_freshness() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("freshness", EXT_DIR / "freshness.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-freshness = _load_freshness()
 
 
 @dataclass
@@ -95,13 +90,19 @@ class Site:
         return self.docs / "_build" / "html"
 
     @property
-    def cache(self) -> Path:
+    def cache_root(self) -> Path:
         return self.docs / "_build" / ".jupyter_cache"
 
+    @property
+    def cache(self) -> Path:
+        """The cache folder of the module's current source."""
+        return exec_cache.keyed_cache_path(self.cache_root, [self.module.parent])
+
     def build(self, *extra: str) -> dict[str, Any]:
-        """Build; return the freshness report plus the log's own execution count."""
+        """Build; return the build report plus the logs' own execution count."""
         doctrees = self.docs / "_build" / "doctrees"
-        env = {**os.environ, "PYTHONPATH": str(self.root / "src")}
+        path = [str(self.root / "src"), os.environ.get("PYTHONPATH", "")]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, path))}
         sphinx = [sys.executable, "-m", "sphinx", "-b", "html", "-d", str(doctrees), "-n", "-T"]
         proc = subprocess.run(
             [*sphinx, *extra, str(self.docs), str(self.html)],
@@ -111,22 +112,22 @@ class Site:
             check=False,
         )
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-        report: dict[str, Any] = freshness.read_report(doctrees)
+        report: dict[str, Any] = build_report.read_report(doctrees)
         report["log"] = proc.stdout + proc.stderr
-        # MyST-NB logs the notebooks it executes; the extension, those it ran in parallel.
-        executions = r"(?:Executed notebook|\[freshness\] executed \S+) in [\d.]+ seconds"
-        report["log_executed"] = len(re.findall(executions, proc.stdout))
-        assert report["log_executed"] == len(report["executed"])
+        # MyST-NB logs what it executes; the parallel executor logs how many it runs.
+        ran_first = re.search(r"\[parallel_execution\] executing (\d+) notebooks", proc.stdout)
+        by_mystnb = len(re.findall(r"Executed notebook in [\d.]+ seconds", proc.stdout))
+        # A notebook that failed in the pool is run again, and reported, by MyST-NB.
+        retried = len(re.findall(r"\[parallel_execution\] \S+ .*failed; MyST-NB", proc.stdout))
+        report["log_executed"] = by_mystnb + (int(ran_first[1]) if ran_first else 0) - retried
+        assert report["log_executed"] == len(report["executed"]), report["log"][-3000:]
         return report
 
     def page(self, name: str) -> str:
         return (self.html / f"{name}.html").read_text()
 
-    def executed_notebook(self, name: str) -> dict[str, Any]:
-        nb: dict[str, Any] = json.loads(
-            (self.docs / "_build" / "jupyter_execute" / f"{name}.ipynb").read_text()
-        )
-        return nb
+    def cache_folders(self) -> list[Path]:
+        return sorted(p for p in self.cache_root.iterdir() if p.is_dir())
 
 
 def _write_site(root: Path) -> None:
@@ -158,30 +159,16 @@ def site(built_template: tuple[Path, Path, dict[str, Any]]) -> Site:
     return Site(work)
 
 
-def _code_outputs(nb: dict[str, Any]) -> list[str]:
-    return [
-        "".join(out.get("text", ""))
-        for c in nb["cells"]
-        if c["cell_type"] == "code"
-        for out in c["outputs"]
-    ]
-
-
 # ------------------------------------------------------------------- site builds
-def test_cold_build_executes_every_notebook(
+def test_cold_build_executes_every_notebook_in_parallel(
     built_template: tuple[Path, Path, dict[str, Any]],
 ) -> None:
     _, template, report = built_template
     assert report["executed"] == ["plain", "uses"]
-    assert report["pages"]["uses"]["uses_package"] is True
-    assert report["pages"]["plain"]["uses_package"] is False
-    site = Site(template)
-    assert "VALUE-ONE" in site.page("uses")
-    nb = site.executed_notebook("uses")
-    assert _code_outputs(nb) == ["VALUE-ONE\n"]
-    # Downloads are reproducible: numbered cell ids, and no digest left in metadata.
-    assert [c["id"] for c in nb["cells"]] == [f"cell-{i}" for i in range(len(nb["cells"]))]
-    assert all(freshness.METADATA_KEY not in c["metadata"] for c in nb["cells"])
+    assert "[parallel_execution] executing 2 notebooks, 2 at a time" in report["log"]
+    assert report["log"].count("Using cached notebook") == 2  # MyST-NB found both ready
+    assert report["cache"] == str(Site(template.parent / "site").cache)
+    assert "VALUE-ONE" in Site(template).page("uses")
 
 
 def test_no_change_rebuild_executes_nothing(site: Site) -> None:
@@ -202,84 +189,87 @@ def test_prose_edit_executes_nothing(site: Site) -> None:
     report = site.build("-W", "--keep-going")
     assert report["read"] == ["uses"]
     assert report["executed"] == []
-    assert report["pages"]["uses"]["status"] == "cached"
+    assert "Using cached notebook" in report["log"]
     html = site.page("uses")
     assert "freshly written" in html
     assert "VALUE-ONE" in html
-    # MyST-NB 1.4 wrote the download without outputs on a cache hit; not any more.
-    assert _code_outputs(site.executed_notebook("uses")) == ["VALUE-ONE\n"]
 
 
-def test_package_edit_reexecutes_only_the_pages_using_it(site: Site) -> None:
+def test_package_edit_reexecutes_and_reaches_the_html(site: Site) -> None:
+    before = site.cache
     site.module.write_text(MODULE.replace("VALUE-ONE", "VALUE-TWO"))
+    assert site.cache != before  # a new digest, a new cache folder
     report = site.build("-W", "--keep-going")
-    assert report["read"] == ["uses"]  # plain.md does not import tinymod: not even re-read
-    assert report["executed"] == ["uses"]
-    assert report["log_executed"] == 1
+    assert "config changed ('nb_execution_cache_path')" in report["log"]
+    assert report["read"] == ["index", "plain", "uses"]  # every page is re-read ...
+    assert report["executed"] == ["plain", "uses"]  # ... and every notebook executed again
     html = site.page("uses")
     assert "VALUE-TWO" in html
     assert "VALUE-ONE" not in html
-    assert _code_outputs(site.executed_notebook("uses")) == ["VALUE-TWO\n"]
 
 
 def test_package_revert_hits_cache_and_cache_stays_bounded(site: Site) -> None:
     one = site.module.read_text()
     site.module.write_text(one.replace("VALUE-ONE", "VALUE-TWO"))
-    assert site.build()["executed"] == ["uses"]
+    assert site.build()["executed"] == ["plain", "uses"]
     # Back to the first version (a branch switch): its outputs are still cached.
     site.module.write_text(one)
     report = site.build()
-    assert report["read"] == ["uses"]
+    assert report["read"] == ["index", "plain", "uses"]
     assert report["executed"] == []
     assert "VALUE-ONE" in site.page("uses")
-    # A third version: executes; the cache keeps the two latest records per page.
+    # A third version executes; only the two most recently used cache folders are kept.
     site.module.write_text(one.replace("VALUE-ONE", "VALUE-THREE"))
     report = site.build()
-    assert report["executed"] == ["uses"]
+    assert report["executed"] == ["plain", "uses"]
     assert "VALUE-THREE" in site.page("uses")
+    folders = site.cache_folders()
+    assert len(folders) == 2
+    assert site.cache in folders
+    site.module.write_text(one.replace("VALUE-ONE", "VALUE-TWO"))
+    assert exec_cache.keyed_cache_path(site.cache_root, [site.module.parent]) not in folders
+
+
+def test_records_of_old_code_and_removed_pages_are_pruned(site: Site) -> None:
     from jupyter_cache import get_cache
 
-    records = get_cache(str(site.cache)).list_cache_records()
-    per_page: dict[str, int] = {}
-    for record in records:
-        per_page[Path(record.uri).stem] = per_page.get(Path(record.uri).stem, 0) + 1
-    assert per_page == {"uses": 2, "plain": 1}
-    assert len(list((site.cache / "executed").iterdir())) == 3
-
-
-def test_removed_page_is_pruned_from_cache(site: Site) -> None:
+    page = site.docs / "uses.md"
+    for n in (2, 3):  # two code edits: three records of uses.md, of which two are kept
+        page.write_text(PAGES["uses.md"].replace("print(tinymod.value())", f"print({n})"))
+        assert site.build()["executed"] == ["uses"]
     (site.docs / "plain.md").unlink()
     (site.docs / "index.md").write_text(PAGES["index.md"].replace("plain\n", ""))
     site.build("-W", "--keep-going")
-    from jupyter_cache import get_cache
-
-    uris = [Path(r.uri).stem for r in get_cache(str(site.cache)).list_cache_records()]
-    assert uris == ["uses"]
+    uris = sorted(Path(r.uri).stem for r in get_cache(str(site.cache)).list_cache_records())
+    assert uris == ["uses", "uses"]
 
 
-def test_parallel_build_with_cache_falls_back_to_serial(site: Site) -> None:
+def test_parallel_read_with_the_cache_falls_back_to_serial(site: Site) -> None:
+    (site.docs / "plain.md").write_text(PAGES["plain.md"] + "\nMore prose.\n")
     report = site.build("-j", "2")
-    assert "would race on jupyter-cache" in report["log"]
-    assert "building serially" in report["log"]
+    assert "afx_docs.exec_cache extension is not safe for parallel read" in report["log"]
+    assert "doing serial read" in report["log"]
 
 
 def test_parallel_and_serial_execution_give_the_same_site(
     site: Site, built_template: tuple[Path, Path, dict[str, Any]]
 ) -> None:
-    # The template's cold build ran its two notebooks at once (freshness_execution_workers).
-    assert "[freshness] executing 2 notebooks, 2 at a time" in built_template[2]["log"]
-    assert all(p["parallel"] for p in built_template[2]["pages"].values())
-    for name in ("html", "doctrees", "jupyter_execute", ".jupyter_cache"):
-        shutil.rmtree(site.docs / "_build" / name)
-    # A page that must run alone leaves one notebook: MyST-NB executes both, in turn.
-    report = site.build("-W", "--keep-going", "-D", "freshness_execute_alone=pl*")
-    assert "at a time" not in report["log"]
+    shutil.rmtree(site.docs / "_build")
+    report = site.build("-W", "--keep-going", "-D", "afx_parallel_execution=0")
+    assert "[parallel_execution]" not in report["log"]
     assert report["executed"] == ["plain", "uses"]
-    assert not any(p["parallel"] for p in report["pages"].values())
+    assert report["log"].count("Executed notebook") == 2  # MyST-NB ran both, in turn
     template = Site(built_template[1])
     for page in ("uses", "plain"):
         assert site.page(page) == template.page(page)
-        assert site.executed_notebook(page) == template.executed_notebook(page)
+
+
+def test_a_page_that_must_run_alone_is_left_to_mystnb(site: Site) -> None:
+    shutil.rmtree(site.docs / "_build")
+    report = site.build("-W", "--keep-going", "-D", "afx_execute_alone=pl*")
+    # One notebook left for the pool: nothing to overlap, so MyST-NB runs both, in turn.
+    assert "[parallel_execution]" not in report["log"]
+    assert report["log"].count("Executed notebook") == 2
 
 
 # ----------------------------------------------------------------- digest units
@@ -295,7 +285,7 @@ def test_digest_is_content_only_and_ignores_caches(tmp_path: Path) -> None:
     files = {"pkg/__init__.py": "x = 1\n", "pkg/sub/data.json": "{}"}
     a = _tree(tmp_path / "a", files) / "pkg"
     b = _tree(tmp_path / "b", files) / "pkg"
-    digest: Callable[[Path], str] = lambda p: freshness.source_digest([p])
+    digest: Callable[[Path], str] = lambda p: exec_cache.source_digest([p])
     assert digest(a) == digest(b)  # path independent
     _tree(
         a, {"__pycache__/x.cpython-311.pyc": "junk", "sub/.mypy_cache/y": "junk", "x.pyc": "junk"}
@@ -307,17 +297,23 @@ def test_digest_is_content_only_and_ignores_caches(tmp_path: Path) -> None:
     (a / "__init__.py").write_text("x = 2\n")
     assert digest(a) != digest(b)  # a changed byte counts
     with pytest.raises(FileNotFoundError):
-        freshness.source_digest([tmp_path / "missing"])
+        exec_cache.source_digest([tmp_path / "missing"])
 
 
-def test_which_notebooks_use_the_package(tmp_path: Path) -> None:
-    mods = ["activation_functions"]
-    assert freshness.uses_modules(["import numpy as np", "import activation_functions as af"], mods)
-    assert freshness.uses_modules(
-        ["from activation_functions.plotting import use_site_style"], mods
-    )
-    assert not freshness.uses_modules(["import activation_functions_extra", "print('hi')"], mods)
-    assert not freshness.uses_modules(["import activation_functions"], [])
-    src = _tree(tmp_path / "src", {"activation_functions/__init__.py": "", "notes/readme.txt": ""})
-    assert freshness.default_modules([src]) == ["activation_functions"]
-    assert freshness.default_modules([src / "activation_functions"]) == ["activation_functions"]
+def test_keyed_cache_path_and_folder_pruning(tmp_path: Path) -> None:
+    src = _tree(tmp_path / "src", {"pkg/__init__.py": "x = 1\n"}) / "pkg"
+    root = tmp_path / "cache"
+    current = exec_cache.keyed_cache_path(root, [src])
+    assert current.parent == root
+    assert re.fullmatch("[0-9a-f]{16}", current.name)
+    old = [root / f"{n:016x}" for n in range(3)]
+    for age, folder in enumerate(old):
+        folder.mkdir(parents=True)
+        (folder / exec_cache.USED_MARKER).touch()
+        os.utime(folder / exec_cache.USED_MARKER, (1000 + age, 1000 + age))
+    not_ours = root / "notes"
+    not_ours.mkdir()
+    removed = exec_cache.prune_folders(current, keep=2)
+    # The current folder and the most recently used other one stay; names not ours stay.
+    assert sorted(removed) == old[:2]
+    assert sorted(p for p in root.iterdir()) == sorted([current, old[2], not_ours])

@@ -1,110 +1,101 @@
 """A cell's printed output is one block, exactly as printed, however the kernel chunked it.
 
-Unit tests of ``docs/_ext/stream_merge.py``'s merge, then a tiny MyST-NB site whose
-cell flushes stdout in the middle of a line: the kernel then sends two stream
-messages every time, which is what a busy machine does at random.
+Unit tests of ``afx_docs.stream_merge`` on the doctree MyST-NB builds (one
+``literal_block`` per stream output), then a tiny MyST-NB site whose cell flushes
+stdout in the middle of a line: the kernel then sends two stream messages every time,
+which is what a busy machine does at random.
 """
 
 from __future__ import annotations
 
 import html
-import importlib.util
-import json
 import re
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
-import nbformat
-import pytest
-
-EXT_DIR = Path(__file__).resolve().parents[1] / "docs" / "_ext"
+from afx_docs import stream_merge
+from docutils import nodes
 
 
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, EXT_DIR / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _stream(text: str, name: str = "stream") -> nodes.literal_block:
+    """A block as MyST-NB renders a stream output (``stream`` is stdout, ``stderr``)."""
+    return nodes.literal_block(text, text, classes=["output", name], language="myst-ansi")
 
 
-stream_merge = _load("stream_merge")
+def _figure() -> nodes.container:
+    return nodes.container(nb_element="mime_bundle")
 
 
-def _stream(name: str, text: str) -> Any:
-    return nbformat.v4.new_output("stream", name=name, text=text)
+def _cell_output(*children: nodes.Element) -> nodes.container:
+    return nodes.container("", *children, nb_element="cell_code_output", classes=["cell_output"])
 
 
-def _figure() -> Any:
-    return nbformat.v4.new_output("display_data", data={"text/plain": "<Figure>"})
+def _merged(*children: nodes.Element) -> list[tuple[str, str]]:
+    output = _cell_output(*children)
+    stream_merge.merge_adjacent_streams(output)
+    return [
+        (
+            child["classes"][-1] if isinstance(child, nodes.literal_block) else "figure",
+            child.astext(),
+        )
+        for child in output.children
+    ]
 
 
 # ------------------------------------------------------------------- the merge
 def test_pieces_of_one_line_join_without_a_line_break() -> None:
     pieces = ["hasattr(torch, 'leaky_relu'):", " ", "False", "\n", "next\n"]
-    merged = stream_merge.merge_adjacent_streams([_stream("stdout", p) for p in pieces])
-    assert len(merged) == 1
-    assert merged[0]["text"] == "hasattr(torch, 'leaky_relu'): False\nnext\n"
-
-
-@pytest.mark.parametrize("cut", range(1, 12))
-def test_any_chunking_gives_the_same_output(cut: int) -> None:
-    text = "a = 1\n\nb =  2  \n"
-    chunked = [_stream("stdout", text[:cut]), _stream("stdout", text[cut:])]
-    assert stream_merge.merge_adjacent_streams(chunked) == [_stream("stdout", text)]
-
-
-def test_whitespace_is_kept_exactly() -> None:
-    merged = stream_merge.merge_adjacent_streams(
-        [_stream("stdout", "  indented\n\n"), _stream("stdout", "\n  trailing  \n\n")]
-    )
-    assert merged[0]["text"] == "  indented\n\n\n  trailing  \n\n"
-
-
-def test_stdout_and_stderr_stay_apart() -> None:
-    outputs = [_stream("stdout", "out\n"), _stream("stderr", "err\n"), _stream("stdout", "more\n")]
-    merged = stream_merge.merge_adjacent_streams(outputs)
-    assert [(o["name"], o["text"]) for o in merged] == [
-        ("stdout", "out\n"),
-        ("stderr", "err\n"),
-        ("stdout", "more\n"),
+    assert _merged(*map(_stream, pieces)) == [
+        ("stream", "hasattr(torch, 'leaky_relu'): False\nnext\n")
     ]
 
 
+def test_any_chunking_gives_the_same_output() -> None:
+    text = "a = 1\n\nb =  2  \n"
+    for cut in range(1, len(text)):
+        assert _merged(_stream(text[:cut]), _stream(text[cut:])) == [("stream", text)]
+
+
+def test_whitespace_is_kept_exactly() -> None:
+    merged = _merged(_stream("  indented\n\n"), _stream("\n  trailing  \n\n"))
+    assert merged == [("stream", "  indented\n\n\n  trailing  \n\n")]
+
+
+def test_stdout_and_stderr_stay_apart() -> None:
+    merged = _merged(_stream("out\n"), _stream("err\n", "stderr"), _stream("more\n"))
+    assert merged == [("stream", "out\n"), ("stderr", "err\n"), ("stream", "more\n")]
+
+
+def test_stderr_pieces_join_too() -> None:
+    merged = _merged(_stream("warn", "stderr"), _stream("ing\n", "stderr"))
+    assert merged == [("stderr", "warning\n")]
+
+
 def test_a_figure_between_two_prints_keeps_its_place() -> None:
-    outputs = [_stream("stdout", "before\n"), _figure(), _stream("stdout", "after\n")]
-    merged = stream_merge.merge_adjacent_streams(outputs)
-    assert [o["output_type"] for o in merged] == ["stream", "display_data", "stream"]
-    assert [merged[0]["text"], merged[2]["text"]] == ["before\n", "after\n"]
+    merged = _merged(_stream("before\n"), _figure(), _stream("after\n"))
+    assert merged == [("stream", "before\n"), ("figure", ""), ("stream", "after\n")]
 
 
-def test_text_stored_as_a_list_of_lines_is_joined() -> None:
-    first = _stream("stdout", "")
-    first["text"] = ["one\n", "two"]
-    merged = stream_merge.merge_adjacent_streams([first, _stream("stdout", " three\n")])
-    assert merged[0]["text"] == "one\ntwo three\n"
+def test_the_merged_block_keeps_its_rawsource_in_step() -> None:
+    output = _cell_output(_stream("x"), _stream("\n"))
+    stream_merge.merge_adjacent_streams(output)
+    (block,) = output.findall(nodes.literal_block)
+    assert block.rawsource == block.astext() == "x\n"  # Sphinx highlights rawsource == text
+    assert block["language"] == "myst-ansi"
 
 
-def test_whole_notebook_merge_touches_code_cells_only() -> None:
-    nb = nbformat.v4.new_notebook()
-    code = nbformat.v4.new_code_cell("print('x')")
-    code.outputs = [_stream("stdout", "x"), _stream("stdout", "\n")]
-    nb.cells = [nbformat.v4.new_markdown_cell("# Title"), code]
-    stream_merge.merge_notebook_streams(nb)
-    assert nb.cells[1].outputs == [_stream("stdout", "x\n")]
-    assert nb.cells[0] == nbformat.v4.new_markdown_cell("# Title", id=nb.cells[0].id)
+def test_only_cell_outputs_are_touched() -> None:
+    code = nodes.container("", _stream("a"), _stream("b"), nb_element="cell_code_source")
+    doc = nodes.document(None, None)  # type: ignore[arg-type]
+    doc += [code, _cell_output(_stream("c"), _stream("d"))]
+    stream_merge.merge_cell_outputs(None, doc)  # type: ignore[arg-type]
+    assert [c.astext() for c in code.children] == ["a", "b"]
+    assert [c.astext() for c in doc[1].children] == ["cd"]
 
 
-def test_empty_and_missing_outputs() -> None:
-    assert stream_merge.merge_adjacent_streams([]) == []
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("pass")]
-    stream_merge.merge_notebook_streams(nb)
-    assert nb.cells[0].outputs == []
+def test_empty_outputs() -> None:
+    assert _merged() == []
 
 
 # ------------------------------------------------------------ a real build
@@ -146,17 +137,11 @@ def _stdout_blocks(page: str) -> list[str]:
     return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks]
 
 
-def _saved_outputs(docs: Path) -> list[dict[str, Any]]:
-    nb = json.loads((docs / "_build" / "jupyter_execute" / "page.ipynb").read_text())
-    return [out for cell in nb["cells"] if cell["cell_type"] == "code" for out in cell["outputs"]]
-
-
-def test_page_and_saved_notebook_show_one_block_executed_and_cached(tmp_path: Path) -> None:
+def test_page_shows_one_block_executed_and_cached(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "conf.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(EXT_DIR)!r})\n"
-        "extensions = ['myst_nb', 'stream_merge']\nexclude_patterns = ['_build']\n"
+        "extensions = ['myst_nb', 'afx_docs.stream_merge']\nexclude_patterns = ['_build']\n"
         "nb_execution_mode = 'cache'\nnb_execution_raise_on_error = True\n"
     )
     (docs / "page.md").write_text(PAGE.format(prose="A page."))
@@ -167,8 +152,6 @@ def test_page_and_saved_notebook_show_one_block_executed_and_cached(tmp_path: Pa
     assert "Executed notebook" in log
     page = (docs / "_build" / "html" / "page.html").read_text()
     assert _stdout_blocks(page) == [expected]
-    saved = [(o["output_type"], "".join(o["text"])) for o in _saved_outputs(docs)]
-    assert saved == [("stream", expected)]
 
     # A prose edit: the page is read again and its outputs come from the cache.
     (docs / "page.md").write_text(PAGE.format(prose="A page, reworded."))

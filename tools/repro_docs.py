@@ -1,18 +1,18 @@
 """Check that two clean builds of the site are byte-identical.
 
-Run with ``nox -s repro`` (CI) or ``python benchmarks/repro_docs.py``. The site is
+Run with ``nox -s repro`` (CI) or ``python -m tools.repro_docs``. The site is
 built twice from clean (empty output, doctrees, executed notebooks and execution
 cache) with the environment a release build gets (``SOURCE_DATE_EPOCH`` = HEAD's
-commit time unless set). Then every file under ``docs/_build/html`` and every
-executed notebook under ``docs/_build/jupyter_execute`` is compared byte for byte;
-each file that differs is named, with its first difference shown. Exit status 1 if
-any differ.
+commit time unless set). Then every published file, everything under
+``docs/_build/html`` (the downloadable ``.ipynb`` notebooks included), is compared
+byte for byte; each file that differs is named, with its first difference shown.
+Exit status 1 if any differ. MyST-NB's ``jupyter_execute`` folder is its working
+copy, not published, and is not compared.
 
 One page is exempt: ``cost`` (docs/cost.md) times the activations on the build
 machine, as the experiments issue asks, so two builds cannot agree on its numbers.
 Exactly the files that carry those timings are left out of the byte comparison (see
-``timing_files``): the page's HTML, its executed notebook and glued values, and the
-figures only that page shows, found from its ``<img src>`` in each build. They are
+``timing_files``): the page's HTML and the figures only that page shows, found from its ``<img src>`` in each build. They are
 named with the reason, and still compared with the timings masked, so the page's
 prose, code and structure must be identical too. ``searchindex.js`` is compared byte
 for byte like every other file: the timings sit in a ``no-search`` block.
@@ -37,7 +37,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from _docs_build import ROOT, Build, build_env, clean, copy_project, sphinx_build
+from tools.docs_build import ROOT, Build, build_env, clean, copy_project, sphinx_build
 
 CONTEXT = 60  # characters shown either side of a difference in a long line
 
@@ -50,8 +50,6 @@ TIMING_PAGE = "cost"
 #: their names are hashes of their content (see timing_files).
 TIMING_FILES = {
     f"html/{TIMING_PAGE}.html": "the page: its prose quotes the timings and names the figure",
-    f"jupyter_execute/{TIMING_PAGE}.ipynb": "its executed notebook: the figure is a cell output",
-    f"jupyter_execute/{TIMING_PAGE}.glue.json": "the timings glued into the page's prose",
 }
 FIGURE_REASON = f"a figure drawn from the timings, shown by {TIMING_PAGE}.html only"
 _IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]+)\"")
@@ -266,10 +264,8 @@ def main(argv: list[str] | None = None) -> int:
             print(result.log[-4000:], file=sys.stderr)
             print(f"build {number} failed (exit {result.returncode})", file=sys.stderr)
             return 2
-        not_executed = sorted(
-            d for d, p in result.report.get("pages", {}).items() if p["status"] == "cached"
-        )
-        if not_executed:
+        not_executed = sorted(set(result.read) - set(result.executed))
+        if "Using cached notebook" in result.log and not_executed:
             print(
                 f"build {number} was not clean: outputs of {not_executed} came from a cache",
                 file=sys.stderr,
@@ -297,8 +293,9 @@ def main(argv: list[str] | None = None) -> int:
     print("The timing files, compared with the timings masked:")
     problems += compare_timing_files(keep, build_dir, (first_figures, second_figures))
     print()
+    # What is published: html/, the downloadable notebooks included. MyST-NB's
+    # jupyter_execute folder is its working copy, not served.
     problems += compare(keep / "html", html, "html", frozenset(exempt))
-    problems += compare(keep / "jupyter_execute", executed, "jupyter_execute", frozenset(exempt))
     if problems:
         print(f"\nNOT reproducible: {len(problems)} file(s) differ between two clean builds:")
         for name in problems:

@@ -1,7 +1,6 @@
-"""Checks that turn the site's rules into build warnings (errors under ``-W``),
-and one small accessibility fix.
+"""Checks that turn the site's rules into build warnings (errors under ``-W``).
 
-Checks, each a warning that names the page:
+Each is a warning that names the page:
 
 * no traceback on a page: a cell output of class ``traceback`` (possible only if
   a cell is allowed to fail, e.g. tagged ``raises-exception``) is reported;
@@ -11,11 +10,8 @@ Checks, each a warning that names the page:
 * no page loads anything from another host: after the build every HTML page is
   scanned for ``src``/``href`` of ``script``, ``link``, ``img``, ``iframe``,
   ``source``, ``embed`` and ``object`` elements and for ``url(...)`` in inline
-  styles. Plain ``<a href>`` links to other sites are fine.
-
-Fix: every ``<pre>`` and every table wrapper (furo's ``div.table-wrapper``) gets
-``tabindex="0"``, so a code block or table that scrolls sideways on a phone can be
-scrolled with the keyboard (WCAG 2.1.1; axe's ``scrollable-region-focusable``).
+  styles. Plain ``<a href>`` links to other sites are fine. This one reads the
+  written files, templates' markup included, so it scans text rather than doctrees.
 """
 
 from __future__ import annotations
@@ -38,8 +34,6 @@ _ASSET = re.compile(
     re.IGNORECASE,
 )
 _CSS_URL = re.compile(r"url\(\s*[\"']?\s*((?:https?:)?//[^\"')\s]+)", re.IGNORECASE)
-_PRE = re.compile(r"<pre>")
-_TABLE_WRAPPER = re.compile(r'<div class="table-wrapper')
 
 
 def check_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -61,14 +55,6 @@ def check_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 type="page_checks",
                 subtype="alt",
             )
-
-
-def focusable_pre(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
-    if "body" in context:
-        body = _PRE.sub('<pre tabindex="0">', context["body"])
-        context["body"] = _TABLE_WRAPPER.sub('<div tabindex="0" class="table-wrapper', body)
 
 
 def check_output(app: Sphinx, exception: Exception | None) -> None:
@@ -99,6 +85,5 @@ def check_output(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", check_doctree)
-    app.connect("html-page-context", focusable_pre)
     app.connect("build-finished", check_output)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,4 +1,4 @@
-"""Shared helpers of ``bench_docs.py`` and ``repro_docs.py``: copy, build, report.
+"""Shared helpers of ``bench_docs.py`` and ``tools/repro_docs.py``: copy, build, report.
 
 Builds run ``python -m sphinx`` of this interpreter in a subprocess, with the
 environment a reproducible build needs (``SOURCE_DATE_EPOCH``) and with the
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-REPORT_NAME = "freshness.json"  # written by docs/_ext/freshness.py into the doctree dir
+REPORT_NAME = "build_report.json"  # written by afx_docs.build_report into the doctree dir
 #: What a strict build uses (the `docs` session's flags, see noxfile.sphinx_args).
 STRICT_FLAGS = ("-W", "-n", "--keep-going", "-T")
 #: A fixed fallback when the commit time is unknown: 2025-01-01T00:00:00Z.
@@ -96,12 +96,8 @@ class Build:
         return sum("WARNING" in line or "ERROR" in line for line in self.log.splitlines())
 
     def exec_runtimes(self) -> dict[str, float]:
-        pages = self.report.get("pages", {})
-        return {
-            d: p["runtime"]
-            for d, p in pages.items()
-            if p["status"] == "executed" and p["runtime"] is not None
-        }
+        runtimes = self.report.get("runtimes", {})
+        return {d: t for d, t in runtimes.items() if t is not None}
 
 
 def sphinx_build(
@@ -113,7 +109,7 @@ def sphinx_build(
     strict: bool = False,
     extra: tuple[str, ...] = (),
 ) -> Build:
-    """Run sphinx-build (HTML) and return its time, log and the freshness report."""
+    """Run sphinx-build (HTML) and return its time, log and the build report."""
     flags = STRICT_FLAGS if strict else ("-n", "--keep-going", "-T")
     cmd = [
         sys.executable,

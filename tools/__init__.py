@@ -1,0 +1,1 @@
+"""Developer tools run by the nox sessions (`python -m tools.<name>`); not installed."""
