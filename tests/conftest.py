@@ -12,9 +12,7 @@ measured in the subnormal spacing (nothing is flushed to zero).
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import mpmath
@@ -22,12 +20,7 @@ import numpy as np
 import pytest
 from hypothesis import settings
 from numpy.typing import NDArray
-
-# With --import-mode=importlib the test directory is not on sys.path: put it there so
-# that every test module can ``import reference``.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from reference import MP_PREC
+from tests.reference import MP_PREC
 
 settings.register_profile("activation-functions", deadline=None, max_examples=60, print_blob=True)
 settings.load_profile("activation-functions")

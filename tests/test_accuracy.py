@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from reference import SMOOTH_CASES, Case
+from tests.reference import SMOOTH_CASES, Case
 
 import activation_functions as af
 
@@ -168,7 +168,7 @@ def test_float64_references_are_trustworthy(
 def test_gelu_derivative_zero_constant_is_the_zero() -> None:
     """The double-double zero of GELU' used by the kernel is right to about 1e-32."""
     import mpmath
-    from reference import BY_NAME
+    from tests.reference import BY_NAME
 
     from activation_functions import _kernels
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from reference import ROWS, Row
+from tests.reference import ROWS, Row
 
 import activation_functions as af
 

@@ -12,7 +12,7 @@ from typing import Any
 import mpmath
 import numpy as np
 import pytest
-from reference import BY_NAME, ROWS
+from tests.reference import BY_NAME, ROWS
 
 import activation_functions as af
 

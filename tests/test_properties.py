@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.typing import NDArray
-from reference import ROWS, Row
+from tests.reference import ROWS, Row
 
 import activation_functions as af
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from reference import ROWS, Row
+from tests.reference import ROWS, Row
 
 import activation_functions as af
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from reference import ROWS, Form, Row
+from tests.reference import ROWS, Form, Row
 
 import activation_functions as af
 
