@@ -34,9 +34,11 @@ from scipy.special import expit
 
 import activation_functions as af
 
+# Optional: without torch the table marks the torch column n/a.
+torch: Any
 try:
     import torch
-except ImportError:  # the table marks the torch column n/a
+except ImportError:
     torch = None
 
 #: Target ratios from the issue: (function, reference, at most).
@@ -151,7 +153,7 @@ def ulp_errors(y: NDArray[Any], reference: NDArray[Any], dtype: Any) -> NDArray[
     _, exponent = np.frexp(np.abs(reference))
     binade = np.where(reference == 0, info.minexp, np.maximum(exponent - 1, info.minexp))
     ulp = np.ldexp(np.ones_like(reference), (binade - info.nmant).astype(np.int32))
-    return np.abs(y.astype(reference.dtype) - reference) / ulp
+    return np.asarray(np.abs(y.astype(reference.dtype) - reference) / ulp)
 
 
 def accuracy_rows(dtype: Any, funcs: dict[str, Candidate]) -> tuple[list[list[str]], str]:

@@ -12,6 +12,7 @@ import pkgutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -118,7 +119,9 @@ def test_mlp_reads_the_gain_from_the_record():
     for activation in af.ACTIVATIONS:
         with reproducible(0):
             net = mlp(activation, [400, 400, 1])
-        std = float(net[0].weight.detach().std())
+        first = net[0]
+        assert isinstance(first, torch.nn.Linear)
+        std = float(first.weight.detach().std())
         assert std == pytest.approx(activation.init_gain / 20, rel=0.02), activation.name
 
 
@@ -147,9 +150,11 @@ def test_reproducible_restores_threads_and_rng():
 def test_mlp_uses_the_recommended_gain():
     with reproducible(0):
         net = mlp(af.relu, [256, 256, 1])
-    std = float(net[0].weight.detach().std())
+    first = net[0]
+    assert isinstance(first, torch.nn.Linear)
+    std = float(first.weight.detach().std())
     assert std == pytest.approx(af.relu.init_gain / 16, rel=0.02)
-    assert float(net[0].bias.detach().abs().max()) == 0.0
+    assert float(first.bias.detach().abs().max()) == 0.0
 
 
 def test_ensemble_members_match_single_networks():
@@ -223,6 +228,7 @@ def test_exploding_gradient_grows_with_weight_scale_for_every_activation():
 def test_tanh_gradient_growth_comes_from_the_gain():
     r = exploding.run([af.tanh], scales=[1.0, 2.0])
     g1, g53 = r.study_gains
+    assert r.study is not None
     assert g53 == pytest.approx(5 / 3)
     # 16 layers at gain 5/3: the gradient grows a few times (about 3.8 on the page) ...
     assert 2.0 < r.study[("tanh", g53)] < 8.0
@@ -443,7 +449,12 @@ def test_naive_formulas_do_not_warn():
 
 
 def test_two_runs_give_identical_numbers():
-    kwargs = {"widths": (2, 8, 8, 1), "steps": 40, "record_every": 10, "seeds": [0, 1]}
+    kwargs: dict[str, Any] = {
+        "widths": (2, 8, 8, 1),
+        "steps": 40,
+        "record_every": 10,
+        "seeds": [0, 1],
+    }
     a, b = (
         training.run(learning_rates=(0.1,), **kwargs),
         training.run(learning_rates=(0.1,), **kwargs),
@@ -453,11 +464,11 @@ def test_two_runs_give_identical_numbers():
     za, zb = zero_centred.run(**kwargs), zero_centred.run(**kwargs)
     for key in za.losses:
         assert np.array_equal(za.losses[key], zb.losses[key])
-    small = {"depth": 5, "width": 8, "batch": 8, "seeds": [0]}
+    small: dict[str, Any] = {"depth": 5, "width": 8, "batch": 8, "seeds": [0]}
     va, vb = vanishing.run(**small), vanishing.run(**small)
     for name in va.grad_norms:
         assert np.array_equal(va.grad_norms[name], vb.grad_norms[name])
-    dying = {
+    dying: dict[str, Any] = {
         "widths": (2, 8, 1),
         "learning_rates": (0.5, 4.0),
         "steps": 10,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from typing import Any
 
 import numpy as np
 import pytest
@@ -17,14 +18,14 @@ from activation_functions import explorer
 from activation_functions.experiments import vanishing
 
 
-def _data(html: str) -> dict:
+def _data(html: str) -> dict[str, Any]:
     found = re.search(r'<script type="application/json" class="af-data">(.*?)</script>', html)
     assert found is not None
     return json.loads(found.group(1))
 
 
 @pytest.mark.parametrize("activation", af.ACTIVATIONS, ids=lambda a: a.name)
-def test_probe_data_are_the_package_values(activation: af.Activation) -> None:
+def test_probe_data_are_the_package_values(activation: af.Activation[Any]) -> None:
     shown = explorer.probe(activation)
     html = shown._repr_html_()
     data = _data(html)
@@ -83,7 +84,7 @@ def test_str_parameter_gets_a_switch_with_a_table_per_choice() -> None:
         ({"flag": True}, "float and str"),
     ],
 )
-def test_parameters_without_a_control_are_refused(parameters: dict, message: str) -> None:
+def test_parameters_without_a_control_are_refused(parameters: dict[str, Any], message: str) -> None:
     fake = dataclasses.replace(af.leaky_relu, parameters=parameters)
     with pytest.raises((ValueError, TypeError), match=message):
         explorer.probe(fake)
@@ -101,7 +102,7 @@ def test_unknown_name() -> None:
 
 
 def test_vanishing_grid_calls_the_experiment() -> None:
-    kwargs = {"width": 8, "batch": 8, "seeds": (0,)}
+    kwargs: dict[str, Any] = {"width": 8, "batch": 8, "seeds": (0,)}
     grid = explorer.vanishing_grid(depths=(2, 4), log2_scales=(0.0, 1.0), **kwargs)
     assert grid.names == tuple(a.name for a in af.ACTIVATIONS)
     for i, log2_scale in enumerate(grid.log2_scales):

@@ -29,7 +29,7 @@ LEAKY = [
 
 @pytest.fixture(params=CALLABLES, ids=IDS)
 def named_callable(request: pytest.FixtureRequest) -> tuple[str, Callable[..., NDArray[Any]]]:
-    return request.param  # type: ignore[no-any-return]
+    return request.param
 
 
 # --------------------------------------------------------------------------- dtypes

@@ -126,9 +126,13 @@ def test_every_torch_form_agrees_with_the_package(
     expected = activation(x, **kwargs)
     tensor = torch.from_numpy(x)
     for form in activation.torch_forms:
-        obj = resolve(form)
+        obj: Any = resolve(form)
         # an nn.Module class is constructed with the parameters, then called
-        result = obj(**kwargs)(tensor) if inspect.isclass(obj) else obj(tensor, **kwargs)
+        if inspect.isclass(obj):
+            layer: Any = obj(**kwargs)
+            result = layer(tensor)
+        else:
+            result = obj(tensor, **kwargs)
         got = result.numpy()
         if rtol_eps == 0:  # piecewise linear: bit for bit
             assert np.array_equal(got, expected), form

@@ -8,7 +8,7 @@ at most ``k * eps / 2`` in absolute terms.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pytest
@@ -28,7 +28,11 @@ SMOOTH_IDS = [name for name, _, _ in SMOOTH_FORMS]
 
 DTYPES = [np.float16, np.float32, np.float64]
 DTYPE_IDS = ["float16", "float32", "float64"]
-WIDTH = {np.float16: 16, np.float32: 32, np.float64: 64}
+WIDTH: dict[type[np.floating[Any]], Literal[16, 32, 64]] = {
+    np.float16: 16,
+    np.float32: 32,
+    np.float64: 64,
+}
 
 #: The issue's ULP bounds for sigmoid, by dtype; tanh is within 2 ULP everywhere.
 SIGMOID_ULP = {np.float16: 1.0, np.float32: 1.0, np.float64: 4.0}

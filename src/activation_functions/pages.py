@@ -254,7 +254,7 @@ def glue(name: str, value: object, display: bool = False) -> None:
     notebook still shows every number the page states.
     """
     try:
-        from myst_nb import glue as myst_glue  # type: ignore[import-untyped]
+        from myst_nb import glue as myst_glue
     except ImportError:
         if display:
             from IPython.display import display as show
