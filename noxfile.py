@@ -208,4 +208,6 @@ def publish_check(session: nox.Session) -> None:
     args[args.index("-d") + 1] = str(BUILD / "doctrees" / "publish-check")
     session.run("sphinx-build", *args, env={"SITE_URL": EXAMPLE_SITE_URL})
     checker = "tests/publish/site_url_check.py"
-    session.run("python", checker, f"--site={out}", f"--base={EXAMPLE_SITE_URL}")
+    # With the default build present (nox -s docs), also check it has none of the above.
+    check = [f"--site={out}", f"--base={EXAMPLE_SITE_URL}", f"--default-site={HTML}"]
+    session.run("python", checker, *check)

@@ -82,7 +82,7 @@ def wheel_location(config: Config) -> str:
     base = config.html_baseurl
     if base:
         return base.rstrip("/") + "/" + path
-    return f"the website's {WHEEL_FOLDER}/ folder, beside its home page ({path})"
+    return f"the website's {WHEEL_FOLDER}/ folder, beside its home page"
 
 
 def add_substitutions(app: Sphinx, config: Config) -> None:
@@ -232,13 +232,19 @@ def plain_markdown(source: str, substitutions: dict[str, str] | None = None) -> 
 
 
 def first_cell(config: Config, title: str) -> str:
-    command = install_command(config.release)
+    page = (
+        f"The home page of {config.project}"
+        if title == config.project
+        else (f"{title}: a page of {config.project}")
+    )
     return "\n".join(
         [
-            f"# {title}: a page of {config.project}, as a notebook.",
-            "# To run it outside the website, make a fresh virtual environment and install",
-            f"# the site's package, downloaded from {wheel_location(config)}:",
-            f"#     {command}",
+            f"# {page}, as a notebook.",
+            "# To run it outside the website, make a fresh virtual environment, download the",
+            f"# site's package, {wheel_name(config.release)}, from",
+            f"# {wheel_location(config)},",
+            "# and install it with",
+            f"#     {install_command(config.release)}",
             "# (the extra index gives PyTorch's CPU-only build; leave it out for CUDA),",
             "# plus a notebook front end, e.g. `pip install jupyterlab`.",
             "# Numbers the prose quotes appear there as `name`: the cells print `name: value`.",

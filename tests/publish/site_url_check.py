@@ -10,7 +10,8 @@ Run by ``nox -s publish-check`` after building the site with ``SITE_URL=<base>``
   the build, and ``twitter:card``;
 - the 404 page, served as a host serves it (the site under the base's path on a local
   HTTP server; any missing path answers with 404.html), loads its CSS, JavaScript,
-  images and links from ``/afx/404.html`` and from a nested missing path.
+  images and links from ``/afx/404.html`` and from a nested missing path;
+- each downloadable notebook's first cell names the served wheel by its absolute URL.
 
 With ``--default-site`` it also checks that a build without SITE_URL has none of this.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import json
 import sys
 import threading
 import urllib.error
@@ -204,6 +206,20 @@ def check_404(site: Path, base: str) -> list[str]:
     return problems
 
 
+def check_wheel_links(site: Path, base: str) -> list[str]:
+    """Each downloadable notebook names the served wheel by its absolute URL."""
+    wheels = sorted((site / "_downloads").glob("activation_functions-*.whl"))
+    if len(wheels) != 1:
+        return [f"expected one wheel in _downloads/, found {wheels}"]
+    url = f"{base}_downloads/{wheels[0].name}"
+    problems = []
+    for notebook in sorted(site.glob("*.ipynb")):
+        first = json.loads(notebook.read_text(encoding="utf-8"))["cells"][0]
+        if url not in "".join(first["source"]):
+            problems.append(f"{notebook.name}: its first cell does not give {url}")
+    return problems or ([] if list(site.glob("*.ipynb")) else ["no notebooks"])
+
+
 def check_default(site: Path) -> list[str]:
     """A build without SITE_URL: no sitemap, no 404 page, no canonical or og: tags."""
     problems = [
@@ -226,7 +242,7 @@ def main() -> int:
     args = parser.parse_args()
     base = args.base.rstrip("/") + "/"
     problems = check_sitemap(args.site, base) + check_meta(args.site, base)
-    problems += check_404(args.site, base)
+    problems += check_404(args.site, base) + check_wheel_links(args.site, base)
     if args.default_site and (args.default_site / "index.html").is_file():
         problems += check_default(args.default_site)
     if problems:
