@@ -159,3 +159,53 @@ def repro(session: nox.Session) -> None:
 def clean_docs(session: nox.Session) -> None:
     """Remove the built site and the notebook execution cache."""
     shutil.rmtree(BUILD, ignore_errors=True)
+
+
+# -- Publishing (issue 12): the package's distributions, the downloaded notebooks, and
+#    the build for a web address. Each is its own session; none changes the sessions above.
+
+DIST = ROOT / "dist"
+#: The address the publish-check build is made for: a site below a path, as on GitHub Pages.
+EXAMPLE_SITE_URL = "https://example.org/afx/"
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build the sdist and wheel into dist/ and check them (twine, and the wheel's contents)."""
+    install(session, "build")
+    shutil.rmtree(DIST, ignore_errors=True)
+    session.run("python", "-m", "build", "--outdir", str(DIST))
+    session.run("twine", "check", "--strict", *map(str, sorted(DIST.iterdir())))
+    session.run("python", "tests/publish/dist_check.py", str(DIST))
+
+
+@nox.session
+def notebooks(session: nox.Session) -> None:
+    """Run every page's downloaded notebook outside the repository (builds the site if missing).
+
+    The environment has only the wheel the site serves, with its extras, plus a kernel and
+    nbclient: no Sphinx, no MyST-NB, no editable install, no PYTHONPATH.
+    """
+    ensure_site(session)
+    wheels = sorted((HTML / "_downloads").glob("activation_functions-*.whl"))
+    if len(wheels) != 1:
+        session.error(f"expected one served wheel in {HTML / '_downloads'}, found {wheels}")
+    requirements = nox.project.dependency_groups(PYPROJECT, "notebooks")
+    session.install("-c", CONSTRAINTS, f"{wheels[0]}[all]", *requirements)
+    runner = str(ROOT / "tests" / "publish" / "notebooks_run.py")
+    session.run("python", runner, f"--site={HTML}", *session.posargs, env={"PYTHONPATH": ""})
+
+
+@nox.session(name="publish-check")
+def publish_check(session: nox.Session) -> None:
+    """Build the site for a web address (SITE_URL) and check sitemap, meta tags and 404 page."""
+    install(session, "docs")
+    out = BUILD / "publish-check"
+    args = sphinx_args("html", out)
+    # Its own doctrees: the default build's would be invalidated by the other configuration.
+    args[args.index("-d") + 1] = str(BUILD / "doctrees" / "publish-check")
+    session.run("sphinx-build", *args, env={"SITE_URL": EXAMPLE_SITE_URL})
+    checker = "tests/publish/site_url_check.py"
+    # With the default build present (nox -s docs), also check it has none of the above.
+    check = [f"--site={out}", f"--base={EXAMPLE_SITE_URL}", f"--default-site={HTML}"]
+    session.run("python", checker, *check)

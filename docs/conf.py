@@ -178,3 +178,45 @@ def _describe_generated_pages(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.connect("html-page-context", _describe_generated_pages)
+
+
+# == Publishing: only when SITE_URL is set ====================================================
+# The GitHub Pages workflow (.github/workflows/pages.yml) sets SITE_URL to the site's address,
+# the base_url of actions/configure-pages. A local build leaves it unset: then nothing below
+# runs, no extension is loaded, and the site is exactly as offline-safe as without this block.
+# Tested by `nox -s publish-check` (tests/publish/site_url_check.py).
+SITE_URL = os.environ.get("SITE_URL", "").strip()
+if SITE_URL:
+    from urllib.parse import urlsplit
+
+    SITE_URL = SITE_URL.rstrip("/") + "/"
+    # Absolute page URLs: Sphinx's canonical link and the sitemap are built on it.
+    html_baseurl = SITE_URL
+    extensions += [
+        "sphinx_sitemap",  # sitemap.xml of every page
+        "sphinxext.opengraph",  # og:* and twitter:card meta on every page
+        "notfound.extension",  # 404.html whose links and assets work at any depth
+        "og_image",  # _ext/og_image.py: the link-preview PNG, drawn at build time
+    ]
+    # One language at the site's root: page URLs without a language or version folder.
+    sitemap_url_scheme = "{link}"
+    # Not content: the search page, the index of terms and the error page.
+    sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+    ogp_site_url = SITE_URL
+    ogp_image = "_static/og-image.png"  # joined to ogp_site_url: an absolute URL
+    ogp_image_alt = f"{project}: the sigmoid curve beside the site's title"
+    # One static image instead of per-page cards drawn with matplotlib: a faster build.
+    ogp_social_cards = {"enable": False}
+    ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image" />']
+    # The 404 page is served at any missing path: its links and assets are absolute paths.
+    notfound_urls_prefix = urlsplit(SITE_URL).path
+    notfound_context = {
+        "title": "Page not found",
+        "body": (
+            "<h1>Page not found</h1>\n"
+            "<p>There is no page at this address. It may have moved: start again from the "
+            f'<a href="{notfound_urls_prefix}index.html">home page</a>, or use the search '
+            "box or the list of pages.</p>\n"
+        ),
+    }
+# == End of publishing ========================================================================
