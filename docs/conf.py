@@ -196,7 +196,7 @@ if SITE_URL:
         "sphinx_sitemap",  # sitemap.xml of every page
         "sphinxext.opengraph",  # og:* and twitter:card meta on every page
         "notfound.extension",  # 404.html whose links and assets work at any depth
-        "og_image",  # _ext/og_image.py: the link-preview PNG, drawn at build time
+        "afx_docs.og_image",  # the link-preview PNG, drawn at build time
     ]
     # One language at the site's root: page URLs without a language or version folder.
     sitemap_url_scheme = "{link}"
