@@ -2,9 +2,20 @@
 
 Each activation is an :class:`Activation` object: call it to evaluate the function,
 call ``.derivative`` for its derivative, and read its formula and facts from its
-fields. The core (this module) needs NumPy and SciPy (for the error function of
-GELU); the PyTorch counterparts live in :mod:`activation_functions.autograd` and
-the plotting helpers in :mod:`activation_functions.plotting`.
+fields.
+
+What the package is: a NumPy library that also carries the website's companion
+modules, as d2l's package does for its book.
+
+- The core (this module, ``activation``, ``functions``, ``_kernels``, ``_validation``)
+  needs only NumPy and SciPy (for GELU's error function) and never imports torch,
+  matplotlib or a companion module; ``tests/test_import_rules.py`` checks that.
+- Companion modules, each with its optional dependency: :mod:`~activation_functions.autograd`
+  (PyTorch counterparts, extra ``torch``), :mod:`~activation_functions.plotting` (extra
+  ``plot``), and, for the site's pages, :mod:`~activation_functions.pages`,
+  :mod:`~activation_functions.article`, :mod:`~activation_functions.explorer` and
+  :mod:`~activation_functions.experiments` (extra ``all``). Experiments never import
+  each other.
 
 Examples
 --------
@@ -18,6 +29,8 @@ Examples
 """
 
 from __future__ import annotations
+
+import importlib.metadata as _metadata
 
 from . import functions as _functions
 from .activation import Activation, Citation, Interval
@@ -53,4 +66,8 @@ __all__ = [
     "silu",
     "tanh",
 ]
-__version__ = "0.1.0"
+try:
+    # The version is written once, in pyproject.toml, and read from the installed metadata.
+    __version__ = _metadata.version("activation-functions")
+except _metadata.PackageNotFoundError:  # a source tree on sys.path, not installed
+    __version__ = "0+unknown"
