@@ -179,14 +179,13 @@ def build(session: nox.Session) -> None:
     session.run("python", "tests/publish/dist_check.py", str(DIST))
 
 
-@nox.session
+@nox.session(requires=["docs"])
 def notebooks(session: nox.Session) -> None:
-    """Run every page's downloaded notebook outside the repository (builds the site if missing).
+    """Run every page's downloaded notebook outside the repository (after the docs session).
 
     The environment has only the wheel the site serves, with its extras, plus a kernel and
     nbclient: no Sphinx, no MyST-NB, no editable install, no PYTHONPATH.
     """
-    ensure_site(session)
     wheels = sorted((HTML / "_downloads").glob("activation_functions-*.whl"))
     if len(wheels) != 1:
         session.error(f"expected one served wheel in {HTML / '_downloads'}, found {wheels}")
@@ -199,7 +198,7 @@ def notebooks(session: nox.Session) -> None:
 @nox.session(name="publish-check")
 def publish_check(session: nox.Session) -> None:
     """Build the site for a web address (SITE_URL) and check sitemap, meta tags and 404 page."""
-    install(session, "docs")
+    install(session, "docs", extensions=True)
     out = BUILD / "publish-check"
     args = sphinx_args("html", out)
     # Its own doctrees: the default build's would be invalidated by the other configuration.
