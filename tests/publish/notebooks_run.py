@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import nbclient
 import nbformat
@@ -48,7 +49,7 @@ del _name
 """
 
 
-def image_outputs(notebook: dict) -> int:
+def image_outputs(notebook: dict[str, Any]) -> int:
     return sum(
         any(mime.startswith("image/") for mime in output.get("data", {}))
         for cell in notebook["cells"]
@@ -119,9 +120,10 @@ def run(path: Path, site: Path) -> list[str]:
                 None,
             )
             # Cell numbers as in the download (the probe is not part of it).
-            where = "the environment probe" if failed == 0 else f"cell {failed - 1}"
             if failed is None:
                 where = "a cell (timeout)"
+            else:
+                where = "the environment probe" if failed == 0 else f"cell {failed - 1}"
             source = notebook.cells[failed].source if failed is not None else ""
             lines = ANSI.sub("", str(error)).strip().splitlines()
             summary = lines[-1] if lines else type(error).__name__

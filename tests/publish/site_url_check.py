@@ -122,7 +122,7 @@ class SiteUnderPath(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def send_head(self):  # type: ignore[no-untyped-def]
+    def send_head(self):
         path = urlsplit(self.path).path
         if not path.startswith(self.prefix):
             self.send_error(404)

@@ -264,7 +264,7 @@ def notebook_bytes(
     kernelspec.setdefault("language", "python")
     notebook.metadata = {"kernelspec": kernelspec, "language_info": {"name": "python"}}
     problems: list[str] = []
-    cells = []
+    cells: list[Any] = []
     title = source.stem
     substitutions = None
     if config is not None:
