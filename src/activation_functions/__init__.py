@@ -10,11 +10,9 @@ modules, as d2l's package does for its book.
 - The core (this module, ``activation``, ``functions``, ``_kernels``, ``_validation``)
   needs only NumPy and SciPy (for GELU's error function) and never imports torch,
   matplotlib or a companion module; ``tests/test_import_rules.py`` checks that.
-- Companion modules, each with its optional dependency: :mod:`~activation_functions.autograd`
-  (PyTorch counterparts, extra ``torch``), :mod:`~activation_functions.plotting` (extra
-  ``plot``), and, for the site's pages, :mod:`~activation_functions.pages`,
-  :mod:`~activation_functions.article`, :mod:`~activation_functions.explorer` and
-  :mod:`~activation_functions.experiments` (extra ``all``). Experiments never import
+- Companion modules, each with its optional dependency: ``autograd``
+  (PyTorch counterparts, extra ``torch``), ``plotting`` (extra ``plot``), and, for the
+  site's pages, ``pages``, ``article``, ``explorer`` and ``experiments`` (extra ``all``). Experiments never import
   each other.
 
 Examples

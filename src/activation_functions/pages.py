@@ -131,6 +131,51 @@ def markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
+def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> Any:
+    """A Markdown table as a cell's output (MyST-NB renders it; Jupyter too)."""
+    from IPython.display import Markdown
+
+    return Markdown(markdown_table(header, rows))
+
+
+def listing(items: Iterable[str]) -> str:
+    """Items joined for prose: 'a', 'a and b', 'a, b and c'.
+
+    >>> listing(["ReLU"]), listing(["GELU", "SiLU"]), listing("abc")
+    ('ReLU', 'GELU and SiLU', 'a, b and c')
+    >>> listing([])
+    Traceback (most recent call last):
+    ...
+    ValueError: listing() needs at least one item
+    """
+    items = list(items)
+    if not items:
+        raise ValueError("listing() needs at least one item")
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def bisect_zero(f: Callable[[float], Any], low: float, high: float, steps: int = 200) -> float:
+    """A zero of ``f`` between ``low`` and ``high`` by bisection; ``f`` must change sign there.
+
+    >>> round(bisect_zero(lambda x: x * x - 2.0, 0.0, 2.0), 12)
+    1.414213562373
+    >>> bisect_zero(lambda x: x * x + 1.0, 0.0, 2.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: f does not change sign between 0.0 and 2.0
+    """
+    if math.copysign(1.0, float(f(low))) == math.copysign(1.0, float(f(high))):
+        raise ValueError(f"f does not change sign between {low} and {high}")
+    low_sign = math.copysign(1.0, float(f(low)))
+    for _ in range(steps):
+        middle = 0.5 * (low + high)
+        if math.copysign(1.0, float(f(middle))) == low_sign:
+            low = middle
+        else:
+            high = middle
+    return 0.5 * (low + high)
+
+
 def properties_rows(activation: Activation[Any]) -> list[tuple[str, str]]:
     """The facts of one activation, as (property, value) rows read from its record."""
     rows = [
@@ -256,9 +301,12 @@ def glue(name: str, value: object, display: bool = False) -> None:
     try:
         from myst_nb import glue as myst_glue
     except ImportError:
-        if display:
-            from IPython.display import display as show
+        from IPython.display import display as show
 
+        if display:
+            show(value)  # type: ignore[no-untyped-call]
+        elif hasattr(value, "_repr_markdown_"):  # a table: shown, not printed as a repr
+            print(f"{name}: the table below")
             show(value)  # type: ignore[no-untyped-call]
         else:
             latex = getattr(value, "_repr_latex_", None)

@@ -50,8 +50,6 @@ logger = logging.getLogger(__name__)
 LINK_TEXT = "Download this page as a notebook (.ipynb)"
 _FIRST_H1_END = re.compile(r"</h1>")
 
-#: The project folder (the one with pyproject.toml), two levels above docs/_ext.
-PROJECT = Path(__file__).resolve().parents[2]
 #: Where the wheel is served, relative to the site's root.
 WHEEL_FOLDER = "_downloads"
 #: The distribution's name as wheel file names spell it (PEP 427 normalisation).
@@ -125,7 +123,8 @@ def build_wheel(project: Path, out: Path) -> Path:
 def serve_wheel(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    target = build_wheel(PROJECT, Path(app.outdir, WHEEL_FOLDER))
+    # The project (with pyproject.toml) is the folder above the one holding conf.py.
+    target = build_wheel(Path(app.confdir).parent, Path(app.outdir, WHEEL_FOLDER))
     expected = wheel_name(app.config.release)
     if target.name != expected:
         logger.warning(
@@ -201,6 +200,9 @@ def _open_directive(name: str, title: str, out: list[str]) -> str:
         out.append("```" + _CODE_DIRECTIVES[name])
         return "code"
     if name in _DROPPED_DIRECTIVES:
+        return "drop"
+    if name.startswith("glue"):  # {glue:md} key: the cell that glued it shows it instead
+        out.append(f"*(`{title.strip()}`: shown by the code cell above.)*")
         return "drop"
     return "unwrap"  # a container such as {div}: its content is ordinary prose
 

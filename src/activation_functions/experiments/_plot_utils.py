@@ -1,7 +1,7 @@
 """Shared figure conventions: one colour, dash pattern and marker per activation.
 
-Each activation keeps the colour and line style of its position in
-``activation_functions.ACTIVATIONS`` on every figure of the site, so a reader
+Each activation keeps its colour, dash pattern and marker, looked up by name in
+``activation_functions.plotting.STYLES``, on every figure of the site, so a reader
 who learnt "Sigmoid is the solid blue line" can rely on it, in greyscale too.
 """
 
@@ -14,13 +14,10 @@ from numpy.typing import NDArray
 
 from ..activation import Activation
 from ..functions import ACTIVATIONS
-from ..plotting import COLOURS, LINE_STYLES
+from ..plotting import STYLES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-
-#: One marker per activation, so curves differ by shape as well as colour and dashes.
-MARKERS = ("o", "s", "^", "D", "v", "P")
 
 
 def style(activation: Activation[Any] | str) -> dict[str, Any]:
@@ -32,15 +29,9 @@ def style(activation: Activation[Any] | str) -> dict[str, Any]:
     >>> style(af.tanh)["label"], style("tanh")["color"] == style(af.tanh)["color"]
     ('Tanh', True)
     """
-    names = [a.name for a in ACTIVATIONS]
-    name = activation if isinstance(activation, str) else activation.name
-    i = names.index(name)
-    return {
-        "color": COLOURS[i],
-        "linestyle": LINE_STYLES[i],
-        "marker": MARKERS[i],
-        "label": ACTIVATIONS[i].display_name,
-    }
+    by_name = {a.name: a for a in ACTIVATIONS}
+    record = by_name[activation] if isinstance(activation, str) else activation
+    return {**STYLES[record.name].kwargs(), "label": record.display_name}
 
 
 #: Colours, dashes and markers for curves that are not activations of the registry

@@ -48,8 +48,10 @@ def reproducible(seed: int) -> Iterator[None]:
         torch.set_num_threads(threads)
 
 
-def activation_module(activation: Activation[Any]) -> nn.Module:
-    """The PyTorch layer named by ``activation.torch_module``, with its default parameters.
+def activation_module(activation: Activation[Any], **parameters: float | str) -> nn.Module:
+    """The PyTorch layer named by ``activation.torch_module``, with the record's defaults.
+
+    ``parameters`` override the defaults (``negative_slope=0.2``).
 
     Examples
     --------
@@ -61,7 +63,7 @@ def activation_module(activation: Activation[Any]) -> nn.Module:
     if not activation.torch_module.startswith(prefix):
         raise ValueError(f"not a torch.nn layer: {activation.torch_module!r}")
     layer_type = getattr(nn, activation.torch_module.removeprefix(prefix))
-    module = layer_type(**activation.parameters)
+    module = layer_type(**{**activation.parameters, **parameters})
     if not isinstance(module, nn.Module):
         raise TypeError(f"{activation.torch_module} is not a torch.nn.Module")
     return module

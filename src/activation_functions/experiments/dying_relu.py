@@ -1,18 +1,21 @@
-"""Experiment 6: dying ReLU units after large updates, and what LeakyReLU changes.
+"""Experiment 6: dying ReLU units after large updates, and what the alternatives change.
 
 A ReLU unit whose pre-activation is negative for every input outputs 0 and has
 derivative 0 for every input: no gradient reaches its incoming weights, so SGD
 never moves them again. Such a unit is *dead*. A large learning rate makes this
 likely: one big step can push a unit's weights and bias far into the negative
-region. LeakyReLU keeps a slope ``negative_slope`` there, so a unit that is
-negative on every input still passes a scaled-down signal and still learns.
+region. LeakyReLU keeps a slope ``negative_slope`` there, and GELU and SiLU a small
+slope that fades with distance, so a unit that is negative on every input still
+receives a gradient. The units compared are every activation of the registry that is
+unbounded above (the bounded sigmoid and tanh saturate instead of dying), plus
+LeakyReLU with the article's slope.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,7 +23,10 @@ import torch
 from numpy.typing import NDArray
 from torch import nn
 
-from ._torch_utils import SGD, Ensemble, binary_losses, reproducible, train
+from ..activation import Activation
+from ..article import ARTICLE_SLOPE
+from ..functions import ACTIVATIONS
+from ._torch_utils import SGD, Ensemble, activation_module, binary_losses, reproducible, train
 from .datasets import two_spirals
 
 if TYPE_CHECKING:
@@ -31,25 +37,47 @@ F64 = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Unit:
-    """A hidden activation compared here: a key, a label and its negative slope."""
+    """A hidden activation compared here: a key, a label, its record and parameters."""
 
     key: str
     label: str
-    negative_slope: float
+    activation: Activation[Any]
+    #: Overrides of the record's default parameters (the article's slope).
+    parameters: Mapping[str, float | str] = field(default_factory=dict)
 
     def module(self) -> nn.Module:
-        """``nn.ReLU()`` for slope 0, else ``nn.LeakyReLU(negative_slope)``."""
-        if self.negative_slope == 0.0:
-            return nn.ReLU()
-        return nn.LeakyReLU(self.negative_slope)
+        """The PyTorch layer, such as ``nn.ReLU()`` or ``nn.LeakyReLU(0.2)``."""
+        return activation_module(self.activation, **self.parameters)
 
 
-#: ReLU, LeakyReLU with PyTorch's default slope, and with the article's slope 0.2.
-UNITS = (
-    Unit("relu", "ReLU", 0.0),
-    Unit("leaky_relu", "LeakyReLU (slope 0.01)", 0.01),
-    Unit("leaky_relu_0.2", "LeakyReLU (slope 0.2)", 0.2),
-)
+def units(activations: Sequence[Activation[Any]] = ACTIVATIONS) -> tuple[Unit, ...]:
+    """The units compared: each activation unbounded above, LeakyReLU also at slope 0.2.
+
+    Examples
+    --------
+    >>> [u.key for u in units()]
+    ['relu', 'leaky_relu', 'leaky_relu_0.2', 'gelu', 'silu']
+    """
+    found: list[Unit] = []
+    for activation in activations:
+        if activation.output_range.high < math.inf:
+            continue  # sigmoid and tanh saturate rather than die (exp-batchnorm)
+        slope = activation.parameters.get("negative_slope")
+        label = activation.display_name + (f" (slope {slope:g})" if slope is not None else "")
+        found.append(Unit(activation.name, label, activation))
+        if slope is not None:
+            article = Unit(
+                f"{activation.name}_{ARTICLE_SLOPE:g}",
+                f"{activation.display_name} (slope {ARTICLE_SLOPE:g})",
+                activation,
+                {"negative_slope": ARTICLE_SLOPE},
+            )
+            found.append(article)
+    return tuple(found)
+
+
+#: The units compared, in the registry's order.
+UNITS = units()
 
 
 def column_stat(values: F64, stat: Callable[[F64], Any]) -> F64:
@@ -244,7 +272,9 @@ def plot(result: DyingResult) -> Figure:
 
     from ._plot_utils import HATCHES, extra_style, style
 
-    styles = [style("relu"), style("leaky_relu"), extra_style(0, "")]
+    styles = [
+        style(u.activation) if not u.parameters else extra_style(i, "") for i, u in enumerate(UNITS)
+    ]
     fig, (left, right) = plt.subplots(
         2, 1, figsize=(6.4, 7.0), layout="constrained", gridspec_kw={"height_ratios": [1.3, 1]}
     )
