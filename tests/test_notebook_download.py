@@ -23,10 +23,18 @@ def test_glue_directive_points_at_the_cell_that_shows_it() -> None:
     text = plain_markdown(source)
     assert "{glue" not in text
     assert "*(`cost_table`: shown by the code cell above.)*" in text
-    assert text.startswith("Before.") and text.endswith("After.")
+    assert text.startswith("Before.")
+    assert text.endswith("After.")
 
 
 @pytest.mark.parametrize("fence", ["```", "````"])
 def test_plain_code_fences_are_kept(fence: str) -> None:
     source = f"{fence}python\nx = {{1: 2}}\n{fence}"
     assert plain_markdown(source) == source
+
+
+def test_glue_directive_inside_a_container_too() -> None:
+    source = ":::{container} no-search\nTimed:\n\n```{glue:md} cost_table\n:format: myst\n```\n:::"
+    text = plain_markdown(source)
+    assert "{glue" not in text
+    assert "*(`cost_table`: shown by the code cell above.)*" in text

@@ -191,6 +191,14 @@ def _inside(line: str, mode: str, out: list[str]) -> None:
             out.append(">")
 
 
+#: A glue directive with its options, as left inside an unwrapped container.
+_NESTED_GLUE = re.compile(r"^```\{glue[^}]*\} *(\S+)\n(?::[^\n]*\n)*```$", re.MULTILINE)
+
+
+def _glue_pointer(key: str) -> str:
+    return f"*(`{key.strip()}`: shown by the code cell above.)*"
+
+
 def _open_directive(name: str, title: str, out: list[str]) -> str:
     """Start a directive's Markdown form; the mode for its content."""
     if name in _QUOTED_DIRECTIVES:
@@ -202,7 +210,7 @@ def _open_directive(name: str, title: str, out: list[str]) -> str:
     if name in _DROPPED_DIRECTIVES:
         return "drop"
     if name.startswith("glue"):  # {glue:md} key: the cell that glued it shows it instead
-        out.append(f"*(`{title.strip()}`: shown by the code cell above.)*")
+        out.append(_glue_pointer(title))
         return "drop"
     return "unwrap"  # a container such as {div}: its content is ordinary prose
 
@@ -230,6 +238,9 @@ def plain_markdown(source: str, substitutions: dict[str, str] | None = None) -> 
         elif not (_LABEL.match(line) or _COMMENT.match(line)):
             out.append(_inline(line, substitutions))
     text = "\n".join(out).strip("\n")
+    # A {glue} directive inside a container (unwrapped line by line above): the cell that
+    # glued the value shows it in the notebook, so the text points there instead.
+    text = _NESTED_GLUE.sub(lambda m: _glue_pointer(m.group(1)), text)
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
