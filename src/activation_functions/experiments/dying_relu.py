@@ -312,9 +312,12 @@ def plot(result: DyingResult) -> Figure:
         edgecolor="#1a1a1a",
         hatch=HATCHES[: len(UNITS)],
     )
-    right.bar_label(bars, labels=[f"{r:.3f}" for r in ratios], padding=2)
-    right.set_xticks(positions, [u.label for u in UNITS])
-    right.set_ylim(0, max([1.0] + [1.2 * r for r in ratios if math.isfinite(r)]))
+    # How many units each bar averages over: a bar of one unit is an anecdote, not a rate.
+    counts = [result.recovery[u.key][0] for u in UNITS]
+    labels = [f"{r:.3f}\n{n} unit{'s' * (n != 1)}" for r, n in zip(ratios, counts, strict=True)]
+    right.bar_label(bars, labels=labels, padding=2, fontsize=9)
+    right.set_xticks(positions, [u.label.replace(" (", "\n(") for u in UNITS], fontsize=9)
+    right.set_ylim(0, max([1.0] + [1.35 * r for r in ratios if math.isfinite(r)]))
     right.set_ylabel("gradient received,\nrelative to other units")
     right.set_title(f"Gradient reaching those units after learning rate {result.recovery_from:g}")
     return fig
