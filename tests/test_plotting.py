@@ -73,6 +73,13 @@ def test_styles_stay_distinguishable_in_greyscale(a: Any, b: Any) -> None:
     assert grey_apart or shape_apart
 
 
+@pytest.mark.parametrize("activation", af.ACTIVATIONS, ids=lambda a: a.name)
+def test_every_line_has_contrast_on_the_white_card(activation: Any) -> None:
+    """WCAG 2 non-text contrast: at least 3:1 against the white figure background."""
+    contrast = 1.05 / (luminance(plotting.style_of(activation).colour) + 0.05)
+    assert contrast >= 3.0, f"{activation.name}: {contrast:.2f}:1"
+
+
 def test_legacy_tuples_follow_the_registry_order() -> None:
     """COLOURS and LINE_STYLES (imported by pages) are derived from STYLES."""
     assert tuple(plotting.STYLES[a.name].colour for a in af.ACTIVATIONS) == plotting.COLOURS
