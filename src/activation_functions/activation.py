@@ -7,6 +7,7 @@ slope, where the gradient dies, and an initialisation gain.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -203,7 +204,7 @@ class Activation(Generic[P]):
 
     # ----------------------------------------------------------------- derived facts
 
-    @property
+    @functools.cached_property  # computed once: the record is immutable
     def max_slope(self) -> float:
         """The largest ``|f'(x)|`` over the real line, for the default parameters.
 
@@ -278,7 +279,7 @@ class Activation(Generic[P]):
         second_moment = float(np.dot(weights, values * values)) / math.sqrt(2.0 * math.pi)
         return 1.0 / math.sqrt(second_moment)
 
-    @property
+    @functools.cached_property  # computed once: the record is immutable
     def init_gain(self) -> float:
         """The initialisation gain, for the default parameters.
 

@@ -135,7 +135,7 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> Any:
     """A Markdown table as a cell's output (MyST-NB renders it; Jupyter too)."""
     from IPython.display import Markdown
 
-    return Markdown(markdown_table(header, rows))
+    return Markdown(markdown_table(header, rows))  # type: ignore[no-untyped-call]
 
 
 def listing(items: Iterable[str]) -> str:
