@@ -99,6 +99,21 @@ def candidates(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> list[
     return sorted(paths, key=lambda p: p.stat().st_size, reverse=True)
 
 
+def still_missing(cache: Any, pks: list[int], uris: dict[int, str], failed: list[str]) -> list[str]:
+    """Notebooks the pool ran that the cache still lacks, not already among ``failed``.
+
+    Asks the cache itself what it holds: a notebook the executor reported as run but
+    which the cache does not hold (seen rarely with two lanes writing it) is executed
+    again by MyST-NB, so it is reported with the failures rather than run twice silently.
+    """
+    found = []
+    for record in cache.list_unexecuted(filter_pks=pks):
+        uri = uris[record.pk]
+        if not any(entry.startswith(uri) for entry in failed):
+            found.append(f"{uri} (not found in the cache afterwards)")
+    return found
+
+
 def execute_missing(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """``env-before-read-docs``: run the uncached notebooks in parallel, into the cache."""
     config = app.config
@@ -167,14 +182,7 @@ def execute_missing(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> 
             thread.start()
         for thread in threads:
             thread.join()
-        # Ask the cache itself what it holds now: a notebook the executor reported as run
-        # but whose record MyST-NB will not match (seen rarely with two lanes writing the
-        # cache) is executed again by MyST-NB, so it is reported with the failures.
-        reported = set(failed)
-        for record in cache.list_unexecuted(filter_pks=missing):
-            uri = uris[record.pk]
-            if not any(entry.startswith(uri) for entry in reported):
-                failed.append(f"{uri} (not found in the cache afterwards)")
+        failed += still_missing(cache, missing, uris, failed)
         for uri in failed:
             logger.info("[parallel_execution] %s failed; MyST-NB runs it again to report it", uri)
     finally:
