@@ -54,6 +54,8 @@ TIMING_FILES = {
 FIGURE_REASON = f"a figure drawn from the timings, shown by {TIMING_PAGE}.html only"
 _IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]+)\"")
 _PASTED = re.compile(r'(<span class="pasted-text">).*?(</span>)', re.DOTALL)
+#: A number alone in a table cell: the glued timing table's ratios.
+_TIMING_CELL = re.compile(r"(<td><p>)[\d.,\u2212-]+(</p></td>)")
 _SIZE = re.compile(r'\s(?:width|height)="[^"]*"')
 
 
@@ -149,6 +151,7 @@ def masked_timing_file(path: Path, figures: list[str]) -> str:
     text = path.read_text(errors="replace")
     if path.suffix == ".html":
         text = _PASTED.sub(r"\1<timing>\2", text)
+        text = _TIMING_CELL.sub(r"\1<timing>\2", text)
         for i, name in enumerate(figures):  # in order of appearance: the same in both builds
             text = re.sub(
                 rf"<img\b[^>]*{re.escape(name)}[^>]*>", lambda m: _SIZE.sub("", m[0]), text
