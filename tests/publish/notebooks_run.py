@@ -49,6 +49,10 @@ del _name
 """
 
 
+#: An <img> of a figure a cell drew (logo and icons live in _static/, not _images/).
+PAGE_FIGURE = re.compile(r'<img\b[^>]*\bsrc="_images/')
+
+
 def image_outputs(notebook: dict[str, Any]) -> int:
     return sum(
         any(mime.startswith("image/") for mime in output.get("data", {}))
@@ -132,9 +136,10 @@ def run(path: Path, site: Path) -> list[str]:
         shutil.rmtree(workdir, ignore_errors=True)
 
     problems = []
-    executed = site.parent / "jupyter_execute" / path.name
-    if executed.is_file():
-        expected = image_outputs(json.loads(executed.read_text(encoding="utf-8")))
+    # The figures the built page shows: the cell outputs Sphinx copied to _images/.
+    page = site / (path.stem + ".html")
+    if page.is_file():
+        expected = len(PAGE_FIGURE.findall(page.read_text(encoding="utf-8")))
         got = image_outputs(notebook)
         if got != expected:
             problems.append(f"{path.name}: drew {got} figures, the page shows {expected}")
