@@ -53,6 +53,10 @@ del _name
 PAGE_FIGURE = re.compile(r'<img\b[^>]*\bsrc="_images/')
 
 
+#: A glued value in MyST: {glue}`key`, {glue:text}`key` or a ```{glue:md} key directive.
+GLUED = re.compile(r"\{glue(?::\w+)?\}(?:`([^`]+)`| +(\S+))")
+
+
 def image_outputs(notebook: dict[str, Any]) -> int:
     return sum(
         any(mime.startswith("image/") for mime in output.get("data", {}))
@@ -143,10 +147,15 @@ def run(path: Path, site: Path) -> list[str]:
         got = image_outputs(notebook)
         if got != expected:
             problems.append(f"{path.name}: drew {got} figures, the page shows {expected}")
-    glued = site.parent / "jupyter_execute" / (path.stem + ".glue.json")
-    if glued.is_file():
+    # The values the page's prose quotes: its {glue} roles and directives, read from the
+    # page's source (docs/<page>.md, two folders above the built site).
+    source = site.parent.parent / (path.stem + ".md")
+    if not source.is_file():
+        problems.append(f"{path.name}: no page source at {source} to read its glued values from")
+    else:
+        keys = {a or b for a, b in GLUED.findall(source.read_text(encoding="utf-8"))}
         text = printed_text(notebook)
-        missing = [key for key in json.loads(glued.read_text()) if f"{key}: " not in text]
+        missing = sorted(key for key in keys if f"{key}: " not in text)
         if missing:
             problems.append(f"{path.name}: values glued on the page but not printed: {missing}")
     return problems
