@@ -164,9 +164,9 @@ def bisect_zero(f: Callable[[float], Any], low: float, high: float, steps: int =
     ...
     ValueError: f does not change sign between 0.0 and 2.0
     """
-    if math.copysign(1.0, float(f(low))) == math.copysign(1.0, float(f(high))):
-        raise ValueError(f"f does not change sign between {low} and {high}")
     low_sign = math.copysign(1.0, float(f(low)))
+    if low_sign == math.copysign(1.0, float(f(high))):
+        raise ValueError(f"f does not change sign between {low} and {high}")
     for _ in range(steps):
         middle = 0.5 * (low + high)
         if math.copysign(1.0, float(f(middle))) == low_sign:
