@@ -11,6 +11,7 @@ layer, from which the layer's weight gradient is formed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -21,12 +22,7 @@ from numpy.typing import NDArray
 
 from ..activation import Activation
 from ..functions import ACTIVATIONS
-from ._torch_utils import (
-    forward_recording,
-    mlp,
-    reproducible,
-    rms_row_norm,
-)
+from ._torch_utils import activation_module, one_thread
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -82,8 +78,8 @@ def run(
     """Measure each layer's backpropagated gradient in a deep MLP at initialisation.
 
     The network has ``depth`` linear layers of ``width`` units (the activation
-    after every hidden layer), weights drawn with PyTorch's recommended gain for
-    the activation (``torch.nn.init.calculate_gain``) and zero biases. Its
+    after every hidden layer), weights drawn from N(0, (gain / sqrt(width))²) with
+    the record's :attr:`~activation_functions.Activation.init_gain`, and zero biases. Its
     input is a standard normal batch and the loss is the sum of its single
     output over the batch, so every network receives exactly the gradient 1 per
     sample at the output and only the layers in between differ.
@@ -98,17 +94,12 @@ def run(
     >>> r.first_to_last("sigmoid") < r.first_to_last("relu")
     True
     """
-    norms: dict[str, F64] = {}
-    for activation in activations:
-        rows = []
-        for seed in seeds:
-            with reproducible(seed):
-                x = torch.randn(batch, width)
-                net = mlp(activation, [width] * depth + [1], std_multiplier=weight_scale)
-                out, pre = forward_recording(net, x)
-                torch.autograd.backward(out.sum())
-                rows.append([rms_row_norm(z.grad) for z in pre if z.grad is not None])
-        norms[activation.name] = np.array(rows, dtype=np.float64)
+    norms = {
+        a.name: _pre_activation_norms(
+            a, depth=depth, width=width, batch=batch, seeds=tuple(seeds), weight_scale=weight_scale
+        )
+        for a in activations
+    }
     return VanishingResult(
         depth=depth,
         width=width,
@@ -119,6 +110,45 @@ def run(
         gains={a.name: a.init_gain for a in activations},
         without_recommendation=tuple(a.name for a in activations if a.torch_gain is None),
     )
+
+
+def _pre_activation_norms(
+    activation: Activation[Any],
+    *,
+    depth: int,
+    width: int,
+    batch: int,
+    seeds: tuple[int, ...],
+    weight_scale: float,
+) -> F64:
+    """``(seeds, depth)``: per layer, the RMS over samples of the pre-activation gradient's norm.
+
+    Every seed's network is drawn from its own generator (the input batch, then each
+    layer's weights, input layer first) and all seeds run as one batched network: a
+    ``(seeds, batch, width)`` input through ``(seeds, width, width)`` weights. The
+    biases are zero, so they are left out. Only the pre-activations' gradients are
+    asked of autograd (the weights need none), which with the batching makes this
+    several times faster than one ``torch.nn`` network per seed; the explorer's grid
+    runs it 40 times.
+    """
+    layer = activation_module(activation)
+    std = weight_scale * activation.init_gain / math.sqrt(width)
+    fan_outs = [width] * (depth - 1) + [1]
+    inputs, weights = [], []
+    for seed in seeds:
+        generator = torch.Generator().manual_seed(seed)
+        inputs.append(torch.randn(batch, width, generator=generator))
+        weights.append([torch.randn(n, width, generator=generator) * std for n in fan_outs])
+    with one_thread():
+        h = torch.stack(inputs).requires_grad_()
+        pre = []
+        for i in range(depth):
+            z = torch.matmul(h, torch.stack([w[i] for w in weights]).mT)
+            pre.append(z)
+            h = z if i == depth - 1 else layer(z)
+        grads = torch.autograd.grad(h.sum(), pre)
+        columns = [g.detach().double().pow(2).sum(dim=-1).mean(dim=-1).sqrt() for g in grads]
+        return torch.stack(columns, dim=1).numpy()
 
 
 def plot(result: VanishingResult) -> Figure:
