@@ -78,9 +78,9 @@ nb_execution_cache_path = str(
         [ROOT / "src" / "activation_functions", ROOT / "constraints.txt"],
     )
 )
-# Notebooks missing from the cache run one per core (afx_docs.parallel_execution); the
-# cost page times code, so it runs on its own, never next to another kernel.
-afx_execute_alone = ["cost"]
+# Notebooks missing from the cache run one per core while Sphinx reads
+# (afx_docs.parallel_execution). The cost page's timings are CPU times of its own
+# process, so a kernel on the other core changes them less than run-to-run noise does.
 # Each kernel imports torch (about 1.2 s here); no cell should need more than a minute.
 nb_execution_timeout = 120
 nb_execution_raise_on_error = True  # a failing cell fails the build and names the page

@@ -9,8 +9,8 @@ MyST-NB's jupyter-cache mode, in a subprocess of this interpreter's Sphinx. Its
 
 Executions are counted twice, independently: from the build report (cache records
 created during the build) and from the logs of MyST-NB (``Executed notebook``) and of
-the parallel executor (which executes before MyST-NB reads, so MyST-NB then logs
-``Using cached notebook``).
+the parallel executor (whose lanes finish each page before Sphinx reads it, so
+MyST-NB then logs ``Using cached notebook``).
 
 One cold build is made per session; each test restores a copy of that built site
 to the same absolute path (jupyter-cache and the Sphinx environment store
@@ -98,19 +98,27 @@ class Site:
         """The cache folder of the module's current source."""
         return exec_cache.keyed_cache_path(self.cache_root, [self.module.parent])
 
-    def build(self, *extra: str) -> dict[str, Any]:
-        """Build; return the build report plus the logs' own execution count."""
-        doctrees = self.docs / "_build" / "doctrees"
+    @property
+    def doctrees(self) -> Path:
+        return self.docs / "_build" / "doctrees"
+
+    def run(self, *extra: str) -> subprocess.CompletedProcess[str]:
+        """Run sphinx-build (HTML) on the site; return the finished process."""
         path = [str(self.root / "src"), os.environ.get("PYTHONPATH", "")]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, path))}
-        sphinx = [sys.executable, "-m", "sphinx", "-b", "html", "-d", str(doctrees), "-n", "-T"]
-        proc = subprocess.run(
-            [*sphinx, *extra, str(self.docs), str(self.html)],
+        sphinx = [sys.executable, "-m", "sphinx", "-b", "html", "-d", str(self.doctrees), "-n"]
+        return subprocess.run(
+            [*sphinx, "-T", *extra, str(self.docs), str(self.html)],
             env=env,
             capture_output=True,
             text=True,
             check=False,
         )
+
+    def build(self, *extra: str) -> dict[str, Any]:
+        """Build; return the build report plus the logs' own execution count."""
+        proc = self.run(*extra)
+        doctrees = self.doctrees
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
         report: dict[str, Any] = build_report.read_report(doctrees)
         report["log"] = proc.stdout + proc.stderr
@@ -264,12 +272,16 @@ def test_parallel_and_serial_execution_give_the_same_site(
         assert site.page(page) == template.page(page)
 
 
-def test_a_page_that_must_run_alone_is_left_to_mystnb(site: Site) -> None:
+def test_a_notebook_failing_in_a_lane_is_run_again_and_reported_by_mystnb(site: Site) -> None:
     shutil.rmtree(site.docs / "_build")
-    report = site.build("-W", "--keep-going", "-D", "afx_execute_alone=pl*")
-    # One notebook left for the pool: nothing to overlap, so MyST-NB runs both, in turn.
-    assert "[parallel_execution]" not in report["log"]
-    assert report["log"].count("Executed notebook") == 2
+    failing = PAGES["plain.md"].replace("print(6 * 7)", 'raise ValueError("planted failure")')
+    (site.docs / "plain.md").write_text(failing)
+    proc = site.run("-W", "--keep-going")
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "[parallel_execution] executing 2 notebooks, 2 at a time" in log
+    assert re.search(r"\[parallel_execution\] plain failed \(.+\); MyST-NB runs it again", log)
+    assert "planted failure" in log  # MyST-NB's own report of the error
 
 
 # ----------------------------------------------------------------- digest units

@@ -9,7 +9,7 @@ Notebook execution:
 * :mod:`~afx_docs.exec_cache`: the execution cache keyed on the package sources
   (``conf.py`` calls :func:`~afx_docs.exec_cache.keyed_cache_path`); old caches pruned;
 * :mod:`~afx_docs.parallel_execution`: uncached notebooks run one per core through
-  jupyter-cache's executor before Sphinx reads them;
+  jupyter-cache's executor while Sphinx reads the pages;
 * :mod:`~afx_docs.stream_merge`: a cell's printed output is one block;
 * :mod:`~afx_docs.build_report`: which pages were read and executed.
 

@@ -1,26 +1,27 @@
-"""Execute the notebooks missing from the cache two (one per core) at a time.
+"""Execute the notebooks missing from the cache one per core, while Sphinx reads.
 
 MyST-NB executes notebooks one after another while Sphinx reads them, and ``-j``
 cannot be combined with ``nb_execution_mode = "cache"`` (the processes would race on
 the cache's SQLite file: sphinx#12481). Most of a page's execution is its kernel
-starting and importing torch and matplotlib, which overlaps well, so before Sphinx
-reads the pages (``env-before-read-docs``) this module fills the cache with
-jupyter-cache's own public API: the pages are added to the cache's project with
-MyST-NB's published jupyter-cache reader (``myst_nb_md``), and jupyter-cache's
-``local-serial`` executor runs the ones the cache does not hold yet, one notebook per
-call, from one thread per core. (Its ``local-parallel`` executor sizes its pool by
-``os.cpu_count()``, the host's cores rather than the two this build may use, and cannot
-be told otherwise; nine kernels on two cores are slower than two.) MyST-NB then
-reads every page as usual and finds its outputs in the cache. Nothing of MyST-NB or
-jupyter-cache is changed.
+starting and importing torch and matplotlib, which overlaps well. So when Sphinx has
+listed the pages to read (``env-before-read-docs``), this module adds them to the
+cache's project with MyST-NB's published jupyter-cache reader (``myst_nb_md``) and
+starts one thread per core ("lanes"), each running jupyter-cache's ``local-serial``
+executor on one notebook at a time, largest first. It then returns, and Sphinx reads
+while the kernels run: the event's documented use is reordering the pages to read,
+so they are read in the order the lanes take them, and ``source-read`` (before
+MyST-NB looks in the cache) holds each page until its lane is done with it. MyST-NB
+finds the outputs in the cache. When every page is read (``env-updated``), the lanes
+are joined and the project emptied. Nothing of MyST-NB or jupyter-cache is changed.
+
+(jupyter-cache's ``local-parallel`` executor sizes its pool by ``os.cpu_count()``, the
+host's cores rather than the two this build may use, and cannot be told otherwise;
+nine kernels on two cores are slower than two.)
 
 Were the two readers ever to disagree on a notebook, MyST-NB would miss the cache
-and execute the page itself: slower, never stale. A notebook that fails here is
+and execute the page itself: slower, never stale. A notebook that fails in a lane is
 left to MyST-NB, which runs it again and reports the error as it always does.
-
-Pages matching ``afx_execute_alone`` (pages that time code) are left to MyST-NB,
-which runs them while no other kernel runs. ``afx_parallel_execution = False``
-turns the module off.
+``afx_parallel_execution = False`` turns the module off.
 
 Written for jupyter-cache 1.0 and MyST-NB 1.x; with other versions it warns (an
 error under ``-W``) and leaves all execution to MyST-NB.
@@ -28,7 +29,6 @@ error under ``-W``) and leaves all execution to MyST-NB.
 
 from __future__ import annotations
 
-import fnmatch
 import importlib.metadata
 import logging as std_logging
 import os
@@ -76,46 +76,105 @@ def unsupported_versions() -> list[str]:
     return found
 
 
-def candidates(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> list[Path]:
-    """Source files of the pages to read that are notebooks MyST-NB executes with the cache.
+def candidates(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> list[str]:
+    """Pages to read that are notebooks MyST-NB executes with the cache, largest first.
 
     Largest first: the longest notebook should not start last.
     """
     from myst_nb.core.read import is_myst_markdown_notebook
 
-    alone = app.config.afx_execute_alone
     excluded = app.config.nb_execution_excludepatterns
-    paths = []
+    found = []
     for docname in docnames:
-        if any(fnmatch.fnmatchcase(docname, pattern) for pattern in alone):
-            continue
         path = Path(env.doc2path(docname)).absolute()
         if path.suffix != ".md" or any(
             PurePosixPath(path.as_posix()).match(pattern) for pattern in excluded
         ):
             continue
         if is_myst_markdown_notebook(path.read_text(encoding="utf-8")):
-            paths.append(path)
-    return sorted(paths, key=lambda p: p.stat().st_size, reverse=True)
+            found.append(docname)
+    return sorted(found, key=lambda d: Path(env.doc2path(d)).stat().st_size, reverse=True)
 
 
-def still_missing(cache: Any, pks: list[int], uris: dict[int, str], failed: list[str]) -> list[str]:
-    """Notebooks the pool ran that the cache still lacks, not already among ``failed``.
+class Lanes:
+    """The notebooks of one build, executed by ``workers()`` threads into the cache.
 
-    Asks the cache itself what it holds: a notebook the executor reported as run but
-    which the cache does not hold (seen rarely with two lanes writing it) is executed
-    again by MyST-NB, so it is reported with the failures rather than run twice silently.
+    ``ready[docname]`` is set when the lanes are done with the page, whether it ran,
+    failed or was skipped. Messages are collected here and logged by Sphinx's thread.
     """
-    found = []
-    for record in cache.list_unexecuted(filter_pks=pks):
-        uri = uris[record.pk]
-        if not any(entry.startswith(uri) for entry in failed):
-            found.append(f"{uri} (not found in the cache afterwards)")
-    return found
+
+    def __init__(self, config: Any, pks: dict[str, int], missing: list[str]) -> None:
+        self.config = config
+        self.pks = pks  # docname -> project record of every candidate page
+        self.ready = {docname: threading.Event() for docname in missing}
+        self.failed: dict[str, str] = {}
+        self.stopping = threading.Event()
+        self.todo: queue.SimpleQueue[str] = queue.SimpleQueue()
+        for docname in missing:
+            self.todo.put(docname)
+        lanes = min(workers(), len(missing))
+        self.threads = [
+            threading.Thread(target=self._lane, name=f"afx-exec-{i}", daemon=True)
+            for i in range(lanes)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _lane(self) -> None:
+        from jupyter_cache import get_cache
+        from jupyter_cache.executors import load_executor
+
+        # Each lane its own cache object, hence its own database connection.
+        cache = get_cache(self.config.nb_execution_cache_path)
+        executor = load_executor(EXECUTOR, cache=cache, logger=_QUIET)
+        while not self.stopping.is_set():
+            try:
+                docname = self.todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                self._run(cache, executor, docname)
+            except Exception as error:  # noqa: BLE001 - any failure here: MyST-NB retries
+                self.failed[docname] = f"{type(error).__name__}: {error}"
+            finally:
+                self.ready[docname].set()
+
+    def _run(self, cache: Any, executor: Any, docname: str) -> None:
+        pk = self.pks[docname]
+        result = executor.run_and_cache(
+            filter_pks=[pk],
+            timeout=self.config.nb_execution_timeout,
+            allow_errors=self.config.nb_execution_allow_errors,
+        )
+        if result.excepted or result.errored:
+            self.failed[docname] = "the notebook raised an error"
+        elif not result.succeeded:
+            self.failed[docname] = "not run by the executor"
+        elif list(cache.list_unexecuted(filter_pks=[pk])):
+            # Seen rarely with two lanes writing the cache: run again by MyST-NB, so
+            # it is reported rather than run twice silently.
+            self.failed[docname] = "not found in the cache afterwards"
+
+    def wait(self, docname: str) -> str | None:
+        """Block until the lanes are done with ``docname``; its failure, if any."""
+        event = self.ready.get(docname)
+        if event is None:
+            return None
+        event.wait()
+        return self.failed.get(docname)
+
+    def join(self) -> None:
+        """Take no new notebook; wait for the running ones."""
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join()
 
 
-def execute_missing(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """``env-before-read-docs``: run the uncached notebooks in parallel, into the cache."""
+_RUNNING: dict[int, Lanes] = {}  # id(app) -> the lanes of its current build
+
+
+def start_lanes(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: start executing the uncached notebooks; reorder the reading."""
     config = app.config
     if not config.afx_parallel_execution or config.nb_execution_mode != "cache":
         return
@@ -129,71 +188,69 @@ def execute_missing(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> 
         )
         return
     from jupyter_cache import get_cache
-    from jupyter_cache.executors import load_executor
 
-    paths = candidates(app, env, docnames)
-    if len(paths) < 2:
+    pages = candidates(app, env, docnames)
+    if len(pages) < 2:
         return
     cache = get_cache(config.nb_execution_cache_path)
-    pks = []
-    uris: dict[int, str] = {}
-    for path in paths:  # a record left by MyST-NB would keep its nbformat reader
-        cache.remove_nb_from_project(str(path))
-        pks.append(cache.add_nb_to_project(str(path), read_data=READ_DATA).pk)
-        uris[pks[-1]] = str(path)
-    try:
-        missing = [record.pk for record in cache.list_unexecuted(filter_pks=pks)]
-        if len(missing) < 2:
-            return  # one notebook: MyST-NB executes it while reading, no faster here
-        lanes = min(workers(), len(missing))
+    pks = {}
+    for docname in pages:  # a record left by MyST-NB would keep its nbformat reader
+        path = str(Path(env.doc2path(docname)).absolute())
+        cache.remove_nb_from_project(path)
+        pks[docname] = cache.add_nb_to_project(path, read_data=READ_DATA).pk
+    unexecuted = {record.pk for record in cache.list_unexecuted(filter_pks=list(pks.values()))}
+    missing = [d for d in pages if pks[d] in unexecuted]  # still largest first
+    if len(missing) < 2:  # one notebook: MyST-NB executes it while reading, no faster here
+        _clear_project(config, pks)
+        return
+    lanes = Lanes(config, pks, missing)
+    _RUNNING[id(app)] = lanes
+    logger.info(
+        "[parallel_execution] executing %d notebooks, %d at a time",
+        len(missing),
+        len(lanes.threads),
+    )
+    # Read the pages that need no execution first, then the others as the lanes take them.
+    order = [d for d in docnames if d not in lanes.ready] + missing
+    docnames[:] = order
+
+
+def wait_for_page(app: Sphinx, docname: str, source: list[str]) -> None:
+    """``source-read``: hold the page until its notebook is in the cache (or failed)."""
+    lanes = _RUNNING.get(id(app))
+    if lanes is None:
+        return
+    if failure := lanes.wait(docname):
         logger.info(
-            "[parallel_execution] executing %d notebooks, %d at a time", len(missing), lanes
+            "[parallel_execution] %s failed (%s); MyST-NB runs it again to report it",
+            docname,
+            failure,
         )
-        todo: queue.SimpleQueue[int] = queue.SimpleQueue()
-        for pk in missing:  # largest first: pks follow the order of paths
-            todo.put(pk)
-        failed: list[str] = []
 
-        def lane() -> None:
-            # Each lane its own cache object, hence its own database connection.
-            executor = load_executor(
-                EXECUTOR, cache=get_cache(config.nb_execution_cache_path), logger=_QUIET
-            )
-            while True:
-                try:
-                    pk = todo.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    result = executor.run_and_cache(
-                        filter_pks=[pk],
-                        timeout=config.nb_execution_timeout,
-                        allow_errors=config.nb_execution_allow_errors,
-                    )
-                except Exception as error:  # noqa: BLE001 - any failure here: MyST-NB retries
-                    failed.append(f"{uris[pk]} ({type(error).__name__}: {error})")
-                    continue
-                failed.extend(result.excepted + result.errored)
-                if not result.succeeded and not result.excepted and not result.errored:
-                    failed.append(f"{uris[pk]} (not run by the executor)")
 
-        threads = [threading.Thread(target=lane, name=f"afx-exec-{i}") for i in range(lanes)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        failed += still_missing(cache, missing, uris, failed)
-        for uri in failed:
-            logger.info("[parallel_execution] %s failed; MyST-NB runs it again to report it", uri)
-    finally:
-        for pk in pks:  # the project is this module's scratch list; leave it empty
-            cache.remove_nb_from_project(pk)
+def stop_lanes(app: Sphinx, *args: object) -> None:
+    """``env-updated`` (every page read) or ``build-finished``: join the lanes, clear up."""
+    lanes = _RUNNING.pop(id(app), None)
+    if lanes is None:
+        return
+    lanes.join()
+    _clear_project(app.config, lanes.pks)
+
+
+def _clear_project(config: Any, pks: dict[str, int]) -> None:
+    """The project is this module's scratch list; leave it empty."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(config.nb_execution_cache_path)
+    for pk in pks.values():
+        cache.remove_nb_from_project(pk)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_nb")
     app.add_config_value("afx_parallel_execution", True, "", bool)
-    # Pages (docname patterns) never executed alongside another kernel: pages that time code.
-    app.add_config_value("afx_execute_alone", [], "", list)
-    app.connect("env-before-read-docs", execute_missing)
-    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("env-before-read-docs", start_lanes)
+    app.connect("source-read", wait_for_page)
+    app.connect("env-updated", stop_lanes)
+    app.connect("build-finished", stop_lanes)
+    return {"version": "3.0", "parallel_read_safe": True, "parallel_write_safe": True}
