@@ -51,6 +51,7 @@ extensions = [
     "myst_nb",
     "afx_docs.exec_cache",
     "afx_docs.parallel_execution",
+    "afx_docs.kernel_profile",
     "afx_docs.build_report",
 ]
 exclude_patterns = ["_build"]
@@ -102,10 +103,12 @@ class Site:
     def doctrees(self) -> Path:
         return self.docs / "_build" / "doctrees"
 
-    def run(self, *extra: str) -> subprocess.CompletedProcess[str]:
-        """Run sphinx-build (HTML) on the site; return the finished process."""
+    def run(
+        self, *extra: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run sphinx-build (HTML) on the site (``env``: extra variables); the finished process."""
         path = [str(self.root / "src"), os.environ.get("PYTHONPATH", "")]
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, path))}
+        env = {**os.environ, **(env or {}), "PYTHONPATH": os.pathsep.join(filter(None, path))}
         sphinx = [sys.executable, "-m", "sphinx", "-b", "html", "-d", str(self.doctrees), "-n"]
         return subprocess.run(
             [*sphinx, "-T", *extra, str(self.docs), str(self.html)],
@@ -115,9 +118,9 @@ class Site:
             check=False,
         )
 
-    def build(self, *extra: str) -> dict[str, Any]:
+    def build(self, *extra: str, env: dict[str, str] | None = None) -> dict[str, Any]:
         """Build; return the build report plus the logs' own execution count."""
-        proc = self.run(*extra)
+        proc = self.run(*extra, env=env)
         doctrees = self.doctrees
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
         report: dict[str, Any] = build_report.read_report(doctrees)
@@ -282,6 +285,26 @@ def test_a_notebook_failing_in_a_lane_is_run_again_and_reported_by_mystnb(site: 
     assert "[parallel_execution] executing 2 notebooks, 2 at a time" in log
     assert re.search(r"\[parallel_execution\] plain failed \(.+\); MyST-NB runs it again", log)
     assert "planted failure" in log  # MyST-NB's own report of the error
+
+
+def test_page_kernels_use_the_builds_ipython_profile_not_the_users(
+    site: Site, tmp_path: Path
+) -> None:
+    user_startup = tmp_path / "user-ipython" / "profile_default" / "startup"
+    user_startup.mkdir(parents=True)
+    (user_startup / "00-user.py").write_text("USER_PROFILE_LOADED = True\n")
+    probe = (
+        "import os\n"
+        "print(os.environ['IPYTHONDIR'])\n"
+        "print('user profile loaded:', 'USER_PROFILE_LOADED' in globals())\n"
+        "print('history:', get_ipython().history_manager.enabled)"
+    )
+    (site.docs / "plain.md").write_text(PAGES["plain.md"].replace("print(6 * 7)", probe))
+    site.build("-W", "--keep-going", env={"IPYTHONDIR": str(user_startup.parents[1])})
+    page = site.page("plain")
+    assert str(site.doctrees / "ipython") in page
+    assert "user profile loaded: False" in page
+    assert "history: False" in page
 
 
 # ----------------------------------------------------------------- digest units
