@@ -4,7 +4,8 @@ Run by ``nox -s notebooks`` in an environment holding only the wheel the site se
 (with its ``[all]`` extras), ``ipykernel`` and ``nbclient``. For each ``<page>.ipynb``
 beside the pages, it checks the download (no outputs, no execution counts, no build
 metadata, a first cell that names the served wheel's install command), copies it into
-a fresh temporary folder outside the repository, and executes it with nbclient. It
+a fresh temporary folder outside the repository, and executes it with nbclient (one
+kernel per core, at most two at a time). It
 fails on any error, naming the notebook and the cell, and checks that the run shows
 what the page shows: as many figures as the site's executed copy of the page, and
 every value the page glues into its prose, printed as ``name: value``.
@@ -23,6 +24,7 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -195,12 +197,17 @@ def main() -> int:
         print("\n".join(problems), file=sys.stderr)
         return 1
 
-    for path in notebooks:
+    def check(path: Path) -> tuple[list[str], float]:
         start = time.perf_counter()
         found = check_download(path, wheels[0].name) + run(path, site)
-        status = "FAILED" if found else "ok"
-        print(f"{path.name}: {status} ({time.perf_counter() - start:.1f} s)", flush=True)
-        problems += found
+        return found, time.perf_counter() - start
+
+    # One kernel per core (each notebook has its own kernel and folder), reported in order.
+    with ThreadPoolExecutor(max_workers=max(1, min(2, len(os.sched_getaffinity(0))))) as pool:
+        for path, (found, seconds) in zip(notebooks, pool.map(check, notebooks), strict=True):
+            status = "FAILED" if found else "ok"
+            print(f"{path.name}: {status} ({seconds:.1f} s)", flush=True)
+            problems += found
     if problems:
         print("\n\n".join(problems), file=sys.stderr)
         return 1
