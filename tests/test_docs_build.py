@@ -51,7 +51,7 @@ extensions = [
     "myst_nb",
     "afx_docs.exec_cache",
     "afx_docs.parallel_execution",
-    "afx_docs.kernel_profile",
+    "afx_docs.kernel_env",
     "afx_docs.build_report",
 ]
 exclude_patterns = ["_build"]
@@ -287,7 +287,7 @@ def test_a_notebook_failing_in_a_lane_is_run_again_and_reported_by_mystnb(site: 
     assert "planted failure" in log  # MyST-NB's own report of the error
 
 
-def test_page_kernels_use_the_builds_ipython_profile_not_the_users(
+def test_page_kernels_get_the_builds_profile_not_the_users_and_one_thread(
     site: Site, tmp_path: Path
 ) -> None:
     user_startup = tmp_path / "user-ipython" / "profile_default" / "startup"
@@ -297,7 +297,8 @@ def test_page_kernels_use_the_builds_ipython_profile_not_the_users(
         "import os\n"
         "print(os.environ['IPYTHONDIR'])\n"
         "print('user profile loaded:', 'USER_PROFILE_LOADED' in globals())\n"
-        "print('history:', get_ipython().history_manager.enabled)"
+        "print('history:', get_ipython().history_manager.enabled)\n"
+        "print('threads:', os.environ['OMP_NUM_THREADS'], os.environ['OPENBLAS_NUM_THREADS'])"
     )
     (site.docs / "plain.md").write_text(PAGES["plain.md"].replace("print(6 * 7)", probe))
     site.build("-W", "--keep-going", env={"IPYTHONDIR": str(user_startup.parents[1])})
@@ -305,6 +306,7 @@ def test_page_kernels_use_the_builds_ipython_profile_not_the_users(
     assert str(site.doctrees / "ipython") in page
     assert "user profile loaded: False" in page
     assert "history: False" in page
+    assert "threads: 1 1" in page
 
 
 # ----------------------------------------------------------------- digest units

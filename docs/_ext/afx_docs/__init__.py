@@ -10,7 +10,7 @@ Notebook execution:
   (``conf.py`` calls :func:`~afx_docs.exec_cache.keyed_cache_path`); old caches pruned;
 * :mod:`~afx_docs.parallel_execution`: uncached notebooks run one per core through
   jupyter-cache's executor while Sphinx reads the pages;
-* :mod:`~afx_docs.kernel_profile`: the page kernels' IPython profile, the build's own;
+* :mod:`~afx_docs.kernel_env`: the page kernels' IPython profile, the build's own;
 * :mod:`~afx_docs.stream_merge`: a cell's printed output is one block;
 * :mod:`~afx_docs.build_report`: which pages were read and executed.
 
@@ -38,7 +38,7 @@ __version__ = "2.0"
 MODULES = (
     "exec_cache",
     "parallel_execution",
-    "kernel_profile",
+    "kernel_env",
     "stream_merge",
     "build_report",
     "mathml",
