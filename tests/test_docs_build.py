@@ -27,6 +27,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -43,6 +44,7 @@ kernelspec:
 
 CONF = """\
 from pathlib import Path
+from types import SimpleNamespace
 from afx_docs.exec_cache import keyed_cache_path
 
 HERE = Path(__file__).parent
@@ -354,3 +356,19 @@ def test_keyed_cache_path_and_folder_pruning(tmp_path: Path) -> None:
     # The current folder and the most recently used other one stay; names not ours stay.
     assert sorted(removed) == old[:2]
     assert sorted(p for p in root.iterdir()) == sorted([current, old[2], not_ours])
+
+
+# ------------------------------------------------------------ execution order
+def test_candidates_start_with_the_named_slow_pages_then_the_largest(tmp_path: Path) -> None:
+    from afx_docs.parallel_execution import candidates
+
+    sizes = {"small": 1, "large": 400, "medium": 100, "slow": 2}
+    for name, size in sizes.items():
+        (tmp_path / f"{name}.md").write_text(FRONT_MATTER + "x" * size)
+    (tmp_path / "plain.md").write_text("# Not a notebook\n" + "x" * 1000)
+    app: Any = SimpleNamespace(
+        config=SimpleNamespace(nb_execution_excludepatterns=[], afx_execute_first=["slow", "gone"])
+    )
+    env: Any = SimpleNamespace(doc2path=lambda d: str(tmp_path / f"{d}.md"))
+    docnames = ["small", "large", "medium", "slow", "plain"]
+    assert candidates(app, env, docnames) == ["slow", "large", "medium", "small"]

@@ -7,7 +7,7 @@ starting and importing torch and matplotlib, which overlaps well. So when Sphinx
 listed the pages to read (``env-before-read-docs``), this module adds them to the
 cache's project with MyST-NB's published jupyter-cache reader (``myst_nb_md``) and
 starts one thread per core ("lanes"), each running jupyter-cache's ``local-serial``
-executor on one notebook at a time, largest first. It then returns, and Sphinx reads
+executor on one notebook at a time, longest first. It then returns, and Sphinx reads
 while the kernels run: the event's documented use is reordering the pages to read,
 so they are read in the order the lanes take them, and ``source-read`` (before
 MyST-NB looks in the cache) holds each page until its lane is done with it. MyST-NB
@@ -77,9 +77,10 @@ def unsupported_versions() -> list[str]:
 
 
 def candidates(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> list[str]:
-    """Pages to read that are notebooks MyST-NB executes with the cache, largest first.
+    """Pages to read that are notebooks MyST-NB executes with the cache, longest first.
 
-    Largest first: the longest notebook should not start last.
+    The longest notebook should not start last: the pages named in ``afx_execute_first``
+    (in that order), then the others, largest source first.
     """
     from myst_nb.core.read import is_myst_markdown_notebook
 
@@ -93,7 +94,13 @@ def candidates(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> list[
             continue
         if is_myst_markdown_notebook(path.read_text(encoding="utf-8")):
             found.append(docname)
-    return sorted(found, key=lambda d: Path(env.doc2path(d)).stat().st_size, reverse=True)
+    first = [d for d in app.config.afx_execute_first if d in found]
+    rest = sorted(
+        (d for d in found if d not in first),
+        key=lambda d: Path(env.doc2path(d)).stat().st_size,
+        reverse=True,
+    )
+    return first + rest
 
 
 class Lanes:
@@ -199,7 +206,7 @@ def start_lanes(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
         cache.remove_nb_from_project(path)
         pks[docname] = cache.add_nb_to_project(path, read_data=READ_DATA).pk
     unexecuted = {record.pk for record in cache.list_unexecuted(filter_pks=list(pks.values()))}
-    missing = [d for d in pages if pks[d] in unexecuted]  # still largest first
+    missing = [d for d in pages if pks[d] in unexecuted]  # still longest first
     if len(missing) < 2:  # one notebook: MyST-NB executes it while reading, no faster here
         _clear_project(config, pks)
         return
@@ -249,6 +256,9 @@ def _clear_project(config: Any, pks: dict[str, int]) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_nb")
     app.add_config_value("afx_parallel_execution", True, "", bool)
+    # Docnames of the pages that take longest to execute (see the build report's
+    # runtimes), started first so that no long page starts last.
+    app.add_config_value("afx_execute_first", [], "", list)
     app.connect("env-before-read-docs", start_lanes)
     app.connect("source-read", wait_for_page)
     app.connect("env-updated", stop_lanes)
