@@ -139,9 +139,8 @@ html_short_title = project
 html_static_path = ["_static"]
 html_css_files = ["site.css"]
 # --- explorers (issue 13): one shared, deferred JS + CSS pair for the interactive figures
-# that activation_functions.explorer writes into the pages (budget: 10 KB gzipped).
-html_css_files += ["explorer.css"]
-html_js_files = [("explorer.js", {"defer": "defer"})]
+# that activation_functions.explorer writes into the pages (budget: 10 KB gzipped),
+# linked by afx_docs.explorer_assets from the pages that show an explorer, and only there.
 # --- end explorers
 html_copy_source = False  # the .ipynb download replaces "show source"
 html_show_sourcelink = False

@@ -22,6 +22,7 @@ Pages:
 * :mod:`~afx_docs.external_refs`: offline links to NumPy, PyTorch, Matplotlib, Python;
 * :mod:`~afx_docs.image_sizes`: width and height on every ``<img>``;
 * :mod:`~afx_docs.keyboard_scroll`: code blocks and tables reachable by keyboard;
+* :mod:`~afx_docs.explorer_assets`: the explorers' script and style sheet, on their pages only;
 * :mod:`~afx_docs.page_checks`: tracebacks, missing alt text and external assets fail the build.
 """
 
@@ -47,6 +48,7 @@ MODULES = (
     "external_refs",
     "image_sizes",
     "keyboard_scroll",
+    "explorer_assets",
     "page_checks",
 )
 
