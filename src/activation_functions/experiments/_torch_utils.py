@@ -173,9 +173,17 @@ def forward_recording(
     return out, pre_activations
 
 
+def rms_row_norms(t: torch.Tensor) -> torch.Tensor:
+    """Root mean square over the rows (samples) of the rows' Euclidean norms, in float64.
+
+    Over the last two axes: ``(..., samples, features)`` gives ``(...)``.
+    """
+    return t.detach().double().pow(2).sum(dim=-1).mean(dim=-1).sqrt()
+
+
 def rms_row_norm(t: torch.Tensor) -> float:
-    """Root mean square over the rows (samples) of the rows' Euclidean norms."""
-    return float(t.detach().double().pow(2).sum(dim=1).mean().sqrt())
+    """:func:`rms_row_norms` of one ``(samples, features)`` matrix."""
+    return float(rms_row_norms(t))
 
 
 class Ensemble(nn.Module):

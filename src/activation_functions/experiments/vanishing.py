@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from ..activation import Activation
 from ..functions import ACTIVATIONS
-from ._torch_utils import activation_module, one_thread
+from ._torch_utils import activation_module, one_thread, rms_row_norms
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -134,21 +134,23 @@ def _pre_activation_norms(
     layer = activation_module(activation)
     std = weight_scale * activation.init_gain / math.sqrt(width)
     fan_outs = [width] * (depth - 1) + [1]
-    inputs, weights = [], []
+    inputs, networks = [], []
     for seed in seeds:
         generator = torch.Generator().manual_seed(seed)
         inputs.append(torch.randn(batch, width, generator=generator))
-        weights.append([torch.randn(n, width, generator=generator) * std for n in fan_outs])
+        networks.append([torch.randn(n, width, generator=generator) * std for n in fan_outs])
+    weights = [
+        torch.stack(layer_of_each_seed) for layer_of_each_seed in zip(*networks, strict=True)
+    ]
     with one_thread():
         h = torch.stack(inputs).requires_grad_()
         pre = []
-        for i in range(depth):
-            z = torch.matmul(h, torch.stack([w[i] for w in weights]).mT)
+        for i, w in enumerate(weights):
+            z = torch.matmul(h, w.mT)
             pre.append(z)
             h = z if i == depth - 1 else layer(z)
         grads = torch.autograd.grad(h.sum(), pre)
-        columns = [g.detach().double().pow(2).sum(dim=-1).mean(dim=-1).sqrt() for g in grads]
-        return torch.stack(columns, dim=1).numpy()
+        return torch.stack([rms_row_norms(g) for g in grads], dim=1).numpy()
 
 
 def plot(result: VanishingResult) -> Figure:
