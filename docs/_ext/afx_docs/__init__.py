@@ -11,6 +11,8 @@ Notebook execution:
 * :mod:`~afx_docs.parallel_execution`: uncached notebooks run one per core through
   jupyter-cache's executor while Sphinx reads the pages;
 * :mod:`~afx_docs.kernel_env`: the page kernels' IPython profile, the build's own;
+* :mod:`~afx_docs.forked_kernels`: page kernels forked from a process that has imported
+  torch (:mod:`~afx_docs.kernel_zygote`), through a jupyter_client kernel provisioner;
 * :mod:`~afx_docs.stream_merge`: a cell's printed output is one block;
 * :mod:`~afx_docs.build_report`: which pages were read and executed.
 
@@ -40,6 +42,7 @@ MODULES = (
     "exec_cache",
     "parallel_execution",
     "kernel_env",
+    "forked_kernels",
     "stream_merge",
     "build_report",
     "mathml",
