@@ -54,6 +54,7 @@ extensions = [
     "afx_docs.exec_cache",
     "afx_docs.parallel_execution",
     "afx_docs.kernel_env",
+    "afx_docs.forked_kernels",
     "afx_docs.build_report",
 ]
 exclude_patterns = ["_build"]
@@ -180,6 +181,7 @@ def test_cold_build_executes_every_notebook_in_parallel(
     assert report["executed"] == ["plain", "uses"]
     assert "[parallel_execution] executing 2 notebooks, 2 at a time" in report["log"]
     assert report["log"].count("Using cached notebook") == 2  # MyST-NB found both ready
+    assert "[forked_kernels] 2 kernels forked, 0 started the usual way" in report["log"]
     assert report["cache"] == str(Site(template.parent / "site").cache)
     assert "VALUE-ONE" in Site(template).page("uses")
 
@@ -372,3 +374,11 @@ def test_candidates_start_with_the_named_slow_pages_then_the_largest(tmp_path: P
     env: Any = SimpleNamespace(doc2path=lambda d: str(tmp_path / f"{d}.md"))
     docnames = ["small", "large", "medium", "slow", "plain"]
     assert candidates(app, env, docnames) == ["slow", "large", "medium", "small"]
+
+
+def test_the_page_started_first_is_read_last_after_the_cached_pages() -> None:
+    from afx_docs.parallel_execution import reading_order
+
+    docnames = ["index", "slow", "a", "b", "cached"]
+    missing = ["slow", "b", "a"]  # the lanes' order
+    assert reading_order(docnames, missing) == ["index", "cached", "b", "a", "slow"]

@@ -103,6 +103,18 @@ def candidates(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> list[
     return first + rest
 
 
+def reading_order(docnames: list[str], missing: list[str]) -> list[str]:
+    """The pages in the order they are likely to be ready to read.
+
+    First the pages that need no execution, then the executed ones in the order the
+    lanes take them, except the first (the longest, started first): it is read last.
+    Sphinx reads in a fixed order, and the longest page read first would hold every
+    other page back until it is done; the reading would then pile up after the kernels.
+    """
+    cached = [d for d in docnames if d not in missing]
+    return cached + missing[1:] + missing[:1]
+
+
 class Lanes:
     """The notebooks of one build, executed by ``workers()`` threads into the cache.
 
@@ -217,9 +229,7 @@ def start_lanes(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
         len(missing),
         len(lanes.threads),
     )
-    # Read the pages that need no execution first, then the others as the lanes take them.
-    order = [d for d in docnames if d not in lanes.ready] + missing
-    docnames[:] = order
+    docnames[:] = reading_order(docnames, missing)
 
 
 def wait_for_page(app: Sphinx, docname: str, source: list[str]) -> None:
