@@ -96,7 +96,7 @@ def kernel_spec_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     jupyter_dir = tmp_path / "jupyter"
     spec = jupyter_dir / "kernels" / "python3" / "kernel.json"
     spec.parent.mkdir(parents=True)
-    spec.write_text(json.dumps(forked_kernels.kernel_spec(jupyter_dir)))
+    spec.write_text(json.dumps(forked_kernels.kernel_spec(str(jupyter_dir))))
     monkeypatch.setenv("JUPYTER_PATH", str(jupyter_dir))
     yield jupyter_dir
     forked_kernels.stop_zygotes()

@@ -25,10 +25,12 @@ import atexit
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -55,12 +57,13 @@ def supported() -> bool:
 
 
 class Zygote:
-    """The :mod:`afx_docs.kernel_zygote` process serving one directory's socket."""
+    """A running :mod:`afx_docs.kernel_zygote` process and its socket."""
 
-    def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        self.socket = directory / "zygote.sock"
-        self.socket.unlink(missing_ok=True)
+    def __init__(self) -> None:
+        # A short private folder: a Unix socket's path is limited to 107 bytes, and a
+        # doctree folder deep in a project can be longer than that.
+        self._folder = Path(tempfile.mkdtemp(prefix="afx-zygote-"))
+        self.socket = self._folder / "socket"
         command = [sys.executable, "-m", "afx_docs.kernel_zygote", str(self.socket)]
         # os.environ, as jupyter_client gives the kernels: without ``env`` the child would
         # inherit the C-level environment, which libraries may have changed behind
@@ -100,24 +103,24 @@ class Zygote:
         """End the zygote, ready or not. Its kernels are not touched (own sessions)."""
         self.process.terminate()
         self.process.wait()
-        self.socket.unlink(missing_ok=True)
+        shutil.rmtree(self._folder, ignore_errors=True)
 
 
-_ZYGOTES: dict[str, Zygote] = {}  # directory -> its zygote
+_ZYGOTES: dict[str, Zygote] = {}  # the kernel spec's zygote_key -> its zygote
 _LOCK = threading.Lock()  # the lanes launch kernels from two threads
 
 
-def start_zygote(directory: str) -> Zygote:
-    """The zygote for ``directory``, started (without waiting for it) if not running."""
+def start_zygote(key: str) -> Zygote:
+    """The zygote for ``key``, started (without waiting for it) if not running."""
     with _LOCK:
-        if directory not in _ZYGOTES:
-            _ZYGOTES[directory] = Zygote(Path(directory))
-        return _ZYGOTES[directory]
+        if key not in _ZYGOTES:
+            _ZYGOTES[key] = Zygote()
+        return _ZYGOTES[key]
 
 
-def zygote_for(directory: str) -> Zygote | None:
-    """The zygote for ``directory`` once it listens; None if it cannot run."""
-    zygote = start_zygote(directory)
+def zygote_for(key: str) -> Zygote | None:
+    """The zygote for ``key`` once it listens; None if it cannot run."""
+    zygote = start_zygote(key)
     return zygote if zygote.ready() else None
 
 
@@ -182,10 +185,10 @@ class ForkedProcess:
 class ForkingProvisioner(LocalProvisioner):
     """Launch the kernel as a fork of the zygote; the usual way when it refuses."""
 
-    zygote_dir = Unicode(help="The directory of the zygote's socket.", config=True)
+    zygote_key = Unicode(help="Which zygote: one per build, named by its folder.", config=True)
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
-        zygote = zygote_for(self.zygote_dir) if supported() and self.zygote_dir else None
+        zygote = zygote_for(self.zygote_key) if supported() and self.zygote_key else None
         if zygote is not None:
             env = kwargs.get("env") or dict(os.environ)
             cwd = str(kwargs.get("cwd") or os.getcwd())
@@ -208,7 +211,7 @@ class ForkingProvisioner(LocalProvisioner):
 _PREVIOUS: dict[int, str | None] = {}  # id(app) -> JUPYTER_PATH before the build
 
 
-def kernel_spec(zygote_dir: Path) -> dict[str, Any]:
+def kernel_spec(zygote_key: str) -> dict[str, Any]:
     """ipykernel's own ``python3`` spec, launched through :class:`ForkingProvisioner`."""
     return {
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
@@ -218,7 +221,7 @@ def kernel_spec(zygote_dir: Path) -> dict[str, Any]:
             "debugger": True,
             "kernel_provisioner": {
                 "provisioner_name": PROVISIONER,
-                "config": {"zygote_dir": str(zygote_dir)},
+                "config": {"zygote_key": zygote_key},
             },
         },
     }
@@ -235,7 +238,7 @@ def use_forked_kernels(app: Sphinx, config: Config) -> None:
     jupyter_dir = Path(app.doctreedir) / "jupyter"
     spec = jupyter_dir / "kernels" / "python3" / "kernel.json"
     spec.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(kernel_spec(jupyter_dir), indent=1)
+    text = json.dumps(kernel_spec(str(jupyter_dir)), indent=1)
     if not spec.exists() or spec.read_text(encoding="utf-8") != text:
         spec.write_text(text, encoding="utf-8")
     previous = os.environ.get("JUPYTER_PATH")
