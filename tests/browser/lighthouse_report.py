@@ -7,7 +7,13 @@ cores inflate the simulated CPU time), with Debian's Chromium kept off the netwo
 the browser tests. The JSON and HTML reports go to ``--out``; the table goes to stdout and
 to ``--out``/summary.md.
 
-Usage: python tests/browser/lighthouse_report.py [--site DIR] [--out DIR] [PAGE ...]
+Scores vary from run to run with the machine's load (Lighthouse simulates a slower phone
+from a trace of this one). ``--runs N`` audits each page N times and reports each
+category's median with, for more than one run, the lowest and highest score: Lighthouse's
+own advice is the median of five runs. ``--modes`` restricts the form factors.
+
+Usage: python tests/browser/lighthouse_report.py [--site DIR] [--out DIR] [--runs N]
+       [--modes mobile,desktop] [PAGE ...]
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -72,11 +79,16 @@ def audit(url: str, mode: str, out: Path, chrome: str) -> dict | None:
     return data
 
 
-def score(report: dict | None, category: str) -> str:
-    if report is None:
+def score(reports: list[dict | None], category: str) -> str:
+    """The category's median score over the runs; with several runs, also their range."""
+    if not reports or any(r is None for r in reports):
         return "err"
-    value = report["categories"].get(category, {}).get("score")
-    return "-" if value is None else str(round(value * 100))
+    values = [r["categories"].get(category, {}).get("score") for r in reports if r is not None]
+    if any(v is None for v in values):
+        return "-"
+    scores = [round(v * 100) for v in values]
+    median = str(round(statistics.median(scores)))
+    return median if len(set(scores)) == 1 else f"{median} ({min(scores)}-{max(scores)})"
 
 
 def weak_audits(report: dict) -> list[str]:
@@ -96,7 +108,12 @@ def main() -> int:
     parser.add_argument("--site", type=Path, default=ROOT / "docs" / "_build" / "html")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "_build" / "lighthouse")
     parser.add_argument("--chrome", default=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
+    parser.add_argument("--runs", type=int, default=1, help="audits per page and mode")
+    parser.add_argument("--modes", default=",".join(MODES), help="mobile, desktop or both")
     args = parser.parse_args()
+    modes = [m for m in args.modes.split(",") if m]
+    if args.runs < 1 or not modes or set(modes) - set(MODES):
+        parser.error(f"--runs must be at least 1 and --modes a list of {', '.join(MODES)}")
 
     if not (args.site / "index.html").is_file():
         print(f"No built site at {args.site}: run `nox -s docs` first.", file=sys.stderr)
@@ -114,24 +131,29 @@ def main() -> int:
     with serve(args.site, compress=True) as base:
         for page in pages:
             cells = [page]
-            for mode in MODES:
+            for mode in modes:
                 stem = page.removesuffix(".html").replace("/", "__")
-                report = audit(base + page, mode, args.out / f"{stem}-{mode}", args.chrome)
-                failed += report is None
-                cells += [score(report, c) for c in CATEGORIES]
-                if report is not None:
-                    weak.update(f"{w} ({mode})" for w in weak_audits(report))
+                reports = []
+                for run in range(1, args.runs + 1):
+                    name = f"{stem}-{mode}" + (f"-{run}" if args.runs > 1 else "")
+                    report = audit(base + page, mode, args.out / name, args.chrome)
+                    failed += report is None
+                    reports.append(report)
+                    if report is not None:
+                        weak.update(f"{w} ({mode})" for w in weak_audits(report))
+                cells += [score(reports, c) for c in CATEGORIES]
             rows.append(cells)
             print(f"  audited {page} ({time.monotonic() - start:.0f} s)", file=sys.stderr)
 
-    header = ["page"] + [f"{m} {SHORT[c]}" for m in MODES for c in CATEGORIES]
+    header = ["page"] + [f"{m} {SHORT[c]}" for m in modes for c in CATEGORIES]
     lines = [
         "| " + " | ".join(header) + " |",
         "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|",
         *("| " + " | ".join(row) + " |" for row in rows),
     ]
     if weak:
-        lines += ["", "Weighted audits below 100, with the number of pages:", ""]
+        runs = "" if args.runs == 1 else f" (of {len(pages)} x {args.runs} runs)"
+        lines += ["", f"Weighted audits below 100, with the number of audits{runs}:", ""]
         lines += [f"- {name}: {count}" for name, count in sorted(weak.items())]
     text = "\n".join(lines)
     print(text)
