@@ -147,7 +147,7 @@ html_css_files = ["site.css"]
 # --- end explorers
 html_copy_source = False  # the .ipynb download replaces "show source"
 html_show_sourcelink = False
-# No py-modindex.html: its three modules are all on api.html, no page links to it, and its
+# No py-modindex.html: its three modules are on the two API pages, no page links to it, and its
 # 11 px plus/minus toggler image fails Lighthouse's image-resolution check on phones.
 html_domain_indices = False
 html_last_updated_fmt = None
