@@ -81,10 +81,10 @@ nb_execution_cache_path = str(
 # Notebooks missing from the cache run one per core while Sphinx reads
 # (afx_docs.parallel_execution). The cost page's timings are CPU times of its own
 # process, so a kernel on the other core changes them less than run-to-run noise does.
-# The page that executes longest (build_report.json's runtimes) starts first, and is
-# read last; then the API page, whose reading (autodoc imports torch) is the longest
-# in Sphinx's own process, so that it is read while the kernels run; then the next
-# longest.
+# The page that executes longest (build_report.json's runtimes) starts first and is read
+# last (reading it first would hold every other page back). The API page, quick to
+# execute but the slowest notebook to read (autodoc), comes next, so that Sphinx reads it
+# while the kernels run; then the next longest.
 afx_execute_first = ["experiments", "api", "cost", "index"]
 # Each kernel imports torch (about 1.2 s here); no cell should need more than a minute.
 nb_execution_timeout = 120
