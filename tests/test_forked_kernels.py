@@ -182,8 +182,13 @@ def test_a_forked_kernel_can_be_interrupted_and_killed(
     client.start_channels()
     try:
         client.wait_for_ready(timeout=120)
-        client.execute("import time; time.sleep(60)")
-        client.get_iopub_msg(timeout=60)  # status: busy
+        request = client.execute("import time; print('sleeping', flush=True); time.sleep(60)")
+        while True:  # interrupt once the cell is running, not before it starts
+            message = client.get_iopub_msg(timeout=60)
+            if message["parent_header"].get("msg_id") == request and (
+                message["msg_type"] == "stream"
+            ):
+                break
         manager.interrupt_kernel()
         reply = client.get_shell_msg(timeout=60)
         assert reply["content"]["status"] == "error"
