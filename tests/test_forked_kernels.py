@@ -34,7 +34,14 @@ print(json.dumps({
     "env": {k: v for k, v in os.environ.items() if not k.startswith("JPY_")},
     "session_leader": os.getsid(0) == os.getpid(),
     "parent_handle": sys.modules["ipykernel.kernelapp"].IPKernelApp.instance().parent_handle,
+    "MPLBACKEND": os.environ.get("MPLBACKEND"),
 }))
+"""
+# Then what a page does with matplotlib: the backend it gets, and a figure shown inline.
+FIGURE = """\
+import json, matplotlib, matplotlib.pyplot as plt
+print(json.dumps({"backend": matplotlib.get_backend()}))
+plt.plot([0, 1])
 """
 
 
@@ -113,28 +120,35 @@ def _start(cwd: Path, kernel_name: str = "python3") -> KernelManager:
     return manager
 
 
-def _run(manager: KernelManager, code: str) -> tuple[dict[str, Any], str]:
-    """Execute ``code``; its reply's content and what it printed."""
+def _run(manager: KernelManager, code: str) -> tuple[dict[str, Any], str, list[str]]:
+    """Execute ``code``; its reply's content, what it printed, the MIME types it displayed."""
     client = manager.client()
     client.start_channels()
     printed: list[str] = []
+    displayed: list[str] = []
 
     def collect(message: dict[str, Any]) -> None:
         if message["msg_type"] == "stream":
             printed.append(message["content"]["text"])
+        elif message["msg_type"] == "display_data":
+            displayed.extend(message["content"]["data"])
 
     try:
         client.wait_for_ready(timeout=120)
         reply = client.execute_interactive(code, timeout=120, output_hook=collect)
     finally:
         client.stop_channels()
-    return reply["content"], "".join(printed)
+    return reply["content"], "".join(printed), displayed
 
 
 def _probe(manager: KernelManager) -> dict[str, Any]:
-    content, printed = _run(manager, PROBE)
+    """The PROBE's report, then the FIGURE's backend and whether it showed an image."""
+    content, printed, _ = _run(manager, PROBE)
     assert content["status"] == "ok", content
     report: dict[str, Any] = json.loads(printed)
+    content, printed, displayed = _run(manager, FIGURE)
+    assert content["status"] == "ok", content
+    report.update(json.loads(printed), displayed=displayed)
     return report
 
 
@@ -169,6 +183,9 @@ def test_a_forked_kernel_is_the_usual_kernel_with_torch_already_imported(
     assert env_forked == env_usual
     assert seen_forked == seen_usual
     assert seen_forked["cwd"] == str(tmp_path)
+    # matplotlib, imported by the zygote, has the backend ipykernel gives a kernel.
+    assert seen_forked["backend"] == "module://matplotlib_inline.backend_inline"
+    assert "image/png" in seen_forked["displayed"]
     assert seen_forked["session_leader"] is True  # interrupts reach its process group
 
 

@@ -1,7 +1,7 @@
 """Page kernels forked from a process that has already imported torch.
 
-Every page's kernel imports torch (and ipykernel, and SciPy's special functions)
-before its first cell does anything: about 2.7 s of CPU per page, a third of a cold
+Every page's kernel imports torch, ipykernel, matplotlib and SciPy's special functions
+before its first cell does anything: about 3.5 s of CPU per page, a third of a cold
 build. During a build this module makes the ``python3`` kernel (the one every page
 names) start through a kernel provisioner, jupyter_client's public way to change how
 kernels are launched (a kernel spec's ``metadata.kernel_provisioner``, found through

@@ -1,10 +1,10 @@
 """A process that has imported what every page kernel imports, and forks the kernels.
 
 Run as ``python -m afx_docs.kernel_zygote SOCKET`` by :mod:`afx_docs.forked_kernels`.
-A page kernel spends most of its start importing torch and ipykernel: about 2.7 s of
-CPU, twelve times per cold build. This process imports them once (``PRELOAD``, all
-pinned third-party code: never the site's package, whose edits must reach the pages)
-and then waits on a Unix socket. For each request it forks a child that becomes
+A page kernel spends most of its start importing torch, ipykernel and matplotlib:
+about 3.5 s of CPU, twelve times per cold build. This process imports them once
+(``PRELOAD``, all pinned third-party code: never the site's package, whose edits must
+reach the pages) and then waits on a Unix socket. For each request it forks a child that becomes
 exactly what ``python -m ipykernel_launcher -f FILE`` would have been, with the
 requested working directory and environment, and answers with the child's pid.
 
@@ -33,12 +33,17 @@ from pathlib import Path
 from typing import Any
 
 #: What every page kernel imports before it runs a cell (numpy comes with torch).
-PRELOAD = ("ipykernel.ipkernel", "torch", "scipy.special")
-#: Modules that read, when imported, what differs between this process and a kernel:
-#: ipykernel's app reads ``JPY_PARENT_PID`` into a class attribute, and matplotlib
-#: reads ``MPLBACKEND``, which ipykernel sets as the kernel starts. Each kernel imports
-#: them itself; the zygote ends if a preloaded module brought one in.
-NOT_PRELOADED = ("ipykernel.kernelapp", "matplotlib")
+PRELOAD = ("ipykernel.ipkernel", "torch", "scipy.special", "matplotlib.pyplot")
+#: ipykernel's app reads ``JPY_PARENT_PID``, which differs per kernel, into a class
+#: attribute when imported, and matplotlib's inline backend hooks into the running
+#: IPython shell when imported: each kernel imports them itself. The zygote ends if a
+#: preloaded module brought one in.
+NOT_PRELOADED = ("ipykernel.kernelapp", "matplotlib_inline")
+#: matplotlib reads ``MPLBACKEND`` when imported; a kernel sets it to this as it starts
+#: (unless it is set already), before any cell imports matplotlib. The zygote imports
+#: matplotlib with the same value, and then removes it: the kernel sets it again.
+IPYKERNEL_BACKEND = "module://matplotlib_inline.backend_inline"
+
 #: The one command this process can stand in for: after the interpreter, before the
 #: connection file and any options (nbclient adds ``--HistoryManager.hist_file=:memory:``).
 LAUNCHER = ["-m", "ipykernel_launcher", "-f"]
@@ -117,8 +122,13 @@ def handle(connection: socket.socket, server: socket.socket, exits: dict[int, in
 def serve(path: Path) -> None:
     """Preload, then fork kernels on request until the socket goes or the build ends."""
     sys.path.pop(0)  # this module's ``-m`` entry; a child puts its own working directory
+    backend_unset = "MPLBACKEND" not in os.environ
+    if backend_unset:
+        os.environ["MPLBACKEND"] = IPYKERNEL_BACKEND
     for module in PRELOAD:
         importlib.import_module(module)
+    if backend_unset:
+        del os.environ["MPLBACKEND"]
     if imported := [name for name in NOT_PRELOADED if name in sys.modules]:
         sys.exit(f"kernel_zygote: preloading imported {', '.join(imported)}; not forking kernels")
     parent = os.getppid()
