@@ -39,6 +39,14 @@ from typing import Any
 
 from tools.docs_build import ROOT, Build, build_env, clean, copy_project, sphinx_build
 
+
+def is_notebook(source: Path) -> bool:
+    """Whether MyST-NB executes the page (a plain Markdown page is read, never executed)."""
+    from myst_nb.core.read import is_myst_markdown_notebook
+
+    return source.is_file() and is_myst_markdown_notebook(source.read_text(encoding="utf-8"))
+
+
 CONTEXT = 60  # characters shown either side of a difference in a long line
 
 # -- The allow-list: files that carry live timings ---------------------------------
@@ -267,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
             print(result.log[-4000:], file=sys.stderr)
             print(f"build {number} failed (exit {result.returncode})", file=sys.stderr)
             return 2
-        not_executed = sorted(set(result.read) - set(result.executed))
+        notebooks = [d for d in result.read if is_notebook(project / "docs" / f"{d}.md")]
+        not_executed = sorted(set(notebooks) - set(result.executed))
         if "Using cached notebook" in result.log and not_executed:
             print(
                 f"build {number} was not clean: outputs of {not_executed} came from a cache",
