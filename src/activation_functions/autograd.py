@@ -35,7 +35,8 @@ How they compare with PyTorch's built-ins (:func:`torch.sigmoid`, :func:`torch.t
 float16 and bfloat16 tensors are computed in float32 and rounded once, as PyTorch's
 own CPU kernels do. A NaN input gives a NaN output and a NaN gradient.
 
-This is the only module of the package that imports :mod:`torch`.
+Of the library's modules it is the only one that imports :mod:`torch` (the site's
+companion modules, ``pages`` and ``experiments``, import it too).
 
 Examples
 --------
