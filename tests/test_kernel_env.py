@@ -82,3 +82,28 @@ def test_use_kernel_env_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.Mo
     assert "IPYTHONDIR" not in os.environ
     kernel_env.restore(app, None)  # nothing was set: nothing to restore
     assert "IPYTHONDIR" not in os.environ
+
+
+def test_a_variable_set_twice_is_restored_to_its_value_before_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """forked_kernels sets JUPYTER_PATH through set_for_build, after kernel_env's own."""
+    monkeypatch.setenv("JUPYTER_PATH", "/users/own/jupyter")
+    monkeypatch.delenv("AFX_TEST_UNSET", raising=False)
+    app: Any = SimpleNamespace(doctreedir=str(tmp_path))
+    kernel_env.set_for_build(app, {"JUPYTER_PATH": "/build/one", "AFX_TEST_UNSET": "x"})
+    kernel_env.set_for_build(app, {"JUPYTER_PATH": "/build/two"})
+    assert os.environ["JUPYTER_PATH"] == "/build/two"
+    kernel_env.restore(app, None)
+    assert os.environ["JUPYTER_PATH"] == "/users/own/jupyter"
+    assert "AFX_TEST_UNSET" not in os.environ
+
+
+def test_write_if_changed_keeps_an_unchanged_file(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "kernel.json"
+    kernel_env.write_if_changed(path, "{}")
+    os.utime(path, ns=(1, 1))
+    kernel_env.write_if_changed(path, "{}")
+    assert path.stat().st_mtime_ns == 1
+    kernel_env.write_if_changed(path, '{"a": 1}')
+    assert path.read_text(encoding="utf-8") == '{"a": 1}'

@@ -15,8 +15,8 @@ Wiring: at ``config-inited`` (after :mod:`afx_docs.kernel_env` has set the kerne
 variables) the kernel spec is written under the doctree directory and put first on
 ``JUPYTER_PATH``, and the zygote starts importing while Sphinx starts up (a core is
 idle then). It stops when there is no page to read (``env-before-read-docs``), when
-every page is read (``env-updated``) or at ``build-finished``, which also restores
-``JUPYTER_PATH``. ``afx_fork_kernels = False`` turns the module off. Linux only (``os.pidfd_open``).
+every page is read (``env-updated``) or at ``build-finished``, where
+:mod:`~afx_docs.kernel_env` restores ``JUPYTER_PATH``. ``afx_fork_kernels = False`` turns the module off. Linux only (``os.pidfd_open``).
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 from traitlets import Unicode
+
+from afx_docs import kernel_env
 
 logger = logging.getLogger(__name__)
 
@@ -208,9 +210,6 @@ class ForkingProvisioner(LocalProvisioner):
 
 
 # -------------------------------------------------------------------- Sphinx wiring
-_PREVIOUS: dict[int, str | None] = {}  # id(app) -> JUPYTER_PATH before the build
-
-
 def kernel_spec(zygote_key: str) -> dict[str, Any]:
     """ipykernel's own ``python3`` spec, launched through :class:`ForkingProvisioner`."""
     return {
@@ -236,14 +235,10 @@ def use_forked_kernels(app: Sphinx, config: Config) -> None:
     if not config.afx_fork_kernels or not supported():
         return
     jupyter_dir = Path(app.doctreedir) / "jupyter"
-    spec = jupyter_dir / "kernels" / "python3" / "kernel.json"
-    spec.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(kernel_spec(str(jupyter_dir)), indent=1)
-    if not spec.exists() or spec.read_text(encoding="utf-8") != text:
-        spec.write_text(text, encoding="utf-8")
-    previous = os.environ.get("JUPYTER_PATH")
-    _PREVIOUS[id(app)] = previous
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_dir), previous]))
+    spec = json.dumps(kernel_spec(str(jupyter_dir)), indent=1)
+    kernel_env.write_if_changed(jupyter_dir / "kernels" / "python3" / "kernel.json", spec)
+    search_path = [str(jupyter_dir), os.environ.get("JUPYTER_PATH")]
+    kernel_env.set_for_build(app, {"JUPYTER_PATH": os.pathsep.join(filter(None, search_path))})
     start_zygote(str(jupyter_dir))
 
 
@@ -266,22 +261,12 @@ def stop(app: Sphinx, *args: object) -> None:
         )
 
 
-def restore(app: Sphinx, exception: BaseException | None) -> None:
-    """``build-finished``: stop the zygote if still running; ``JUPYTER_PATH`` as it was."""
-    stop(app)
-    if id(app) in _PREVIOUS:
-        previous = _PREVIOUS.pop(id(app))
-        if previous is None:
-            os.environ.pop("JUPYTER_PATH", None)
-        else:
-            os.environ["JUPYTER_PATH"] = previous
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("afx_docs.kernel_env")  # which restores JUPYTER_PATH
     app.add_config_value("afx_fork_kernels", True, "", bool)
     # After kernel_env (priority 500) has set the variables the zygote must share.
     app.connect("config-inited", use_forked_kernels, priority=600)
     app.connect("env-before-read-docs", stop_if_nothing_to_read)
     app.connect("env-updated", stop, priority=900)  # after the lanes are joined
-    app.connect("build-finished", restore)
+    app.connect("build-finished", stop)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -16,7 +16,9 @@ module sets, for the kernels started from then on (``build-finished`` restores t
   compete with the other lane (OpenBLAS's idle threads spin before they sleep), and a
   page's numbers no longer depend on the build machine's core count.
 
-IPython's and the libraries' documented configuration only.
+IPython's and the libraries' documented configuration only. Other modules set their own
+kernel variables for the build with :func:`set_for_build` (:mod:`afx_docs.forked_kernels`:
+``JUPYTER_PATH``), and ``build-finished`` restores those too.
 """
 
 from __future__ import annotations
@@ -65,13 +67,17 @@ THREAD_LIMITS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_T
 _PREVIOUS: dict[int, dict[str, str | None]] = {}  # id(app) -> the variables before the build
 
 
+def write_if_changed(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` unless it already holds it (its time then stays)."""
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
 def write_profile(ipython_dir: Path) -> Path:
-    """Write the profile's files under ``ipython_dir`` (unchanged files are not rewritten)."""
+    """Write the profile's files under ``ipython_dir``."""
     for name, text in FILES.items():
-        path = ipython_dir / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+        write_if_changed(ipython_dir / name, text)
     return ipython_dir
 
 
@@ -80,13 +86,19 @@ def kernel_variables(doctreedir: Path) -> dict[str, str]:
     return {"IPYTHONDIR": str(write_profile(doctreedir / "ipython")), **THREAD_LIMITS}
 
 
+def set_for_build(app: Sphinx, variables: dict[str, str]) -> None:
+    """Set environment variables for the kernels of this build; ``build-finished`` restores
+    each to the value it had before the build's first change to it."""
+    previous = _PREVIOUS.setdefault(id(app), {})
+    for name in variables:
+        previous.setdefault(name, os.environ.get(name))
+    os.environ.update(variables)
+
+
 def use_kernel_env(app: Sphinx, config: Config) -> None:
     """``config-inited``: the kernels started from now on get :func:`kernel_variables`."""
-    if not config.afx_kernel_env:
-        return
-    variables = kernel_variables(Path(app.doctreedir))
-    _PREVIOUS[id(app)] = {name: os.environ.get(name) for name in variables}
-    os.environ.update(variables)
+    if config.afx_kernel_env:
+        set_for_build(app, kernel_variables(Path(app.doctreedir)))
 
 
 def restore(app: Sphinx, exception: BaseException | None) -> None:
