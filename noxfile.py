@@ -62,10 +62,8 @@ def doctest(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff check, ruff format --check, and mypy --strict (its files: pyproject [tool.mypy])."""
-    # mypy follows imports: the tests' and the extensions' dependencies must be installed,
-    # nox for this file, and docutils' stubs (Sphinx's types refer to docutils').
+    # mypy follows imports: the tests' and the extensions' dependencies must be installed.
     install(session, "lint", "test", extensions=True)
-    session.install("-c", CONSTRAINTS, "nox", "types-docutils==0.22.3.20260724")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
