@@ -16,7 +16,8 @@ variables) the kernel spec is written under the doctree directory and put first 
 ``JUPYTER_PATH``, and the zygote starts importing while Sphinx starts up (a core is
 idle then). It stops when there is no page to read (``env-before-read-docs``), when
 every page is read (``env-updated``) or at ``build-finished``, where
-:mod:`~afx_docs.kernel_env` restores ``JUPYTER_PATH``. ``afx_fork_kernels = False`` turns the module off. Linux only (``os.pidfd_open``).
+:mod:`~afx_docs.kernel_env` restores ``JUPYTER_PATH``. ``afx_fork_kernels = False`` turns
+the module off. Linux only (``os.pidfd_open``).
 """
 
 from __future__ import annotations
