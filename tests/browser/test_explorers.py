@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import math
+import re
 import shutil
 from typing import TYPE_CHECKING, Any
 
@@ -420,16 +421,21 @@ def test_size_budget(site_dir: Path) -> None:
         for f in ("explorer.js", "explorer.css")
     )
     assert 0 < total <= BUDGET, f"{total} bytes gzipped"
-    # One shared pair on every page with an explorer, the script deferred; none elsewhere
-    # (afx_docs.explorer_assets): a page without an explorer pays no request for them.
+    # On every page with an explorer, the one shared script, deferred, and the style sheet
+    # inside the page's one style-sheet bundle (afx_docs.style_bundle); neither elsewhere
+    # (afx_docs.explorer_assets): a page without an explorer pays nothing for them.
     with_explorer = {page for page, _ in EXPLORER_PAGES}
     for html_file in sorted(site_dir.glob("*.html")):
         text = html_file.read_text(encoding="utf-8")
         count = 1 if html_file.name in with_explorer else 0
-        assert text.count("_static/explorer.css") == count, html_file.name
+        (bundle,) = re.findall(r'<link [^>]*href="(_static/bundle-[0-9a-f]+\.css)', text)
+        bundled = (site_dir / bundle).read_text(encoding="utf-8")
+        assert bundled.count("/* bundled: _static/explorer.css */") == count, html_file.name
         assert text.count("_static/explorer.js") == count, html_file.name
         if count:
-            assert 'defer="defer" src="_static/explorer.js' in text, html_file.name
+            assert re.search(r'<script defer="defer" src="_static/explorer\.js', text), (
+                html_file.name
+            )
 
 
 def _stand_in_with_a_switch() -> af.Activation[Any]:

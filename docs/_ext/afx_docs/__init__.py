@@ -25,6 +25,8 @@ Pages:
 * :mod:`~afx_docs.image_sizes`: width and height on every ``<img>``;
 * :mod:`~afx_docs.keyboard_scroll`: code blocks and tables reachable by keyboard;
 * :mod:`~afx_docs.explorer_assets`: the explorers' script and style sheet, on their pages only;
+* :mod:`~afx_docs.style_bundle`: each page's style sheets as one file;
+* :mod:`~afx_docs.deferred_scripts`: the theme's and Sphinx's scripts deferred, fetched early;
 * :mod:`~afx_docs.page_checks`: tracebacks, missing alt text and external assets fail the build.
 """
 
@@ -52,6 +54,8 @@ MODULES = (
     "image_sizes",
     "keyboard_scroll",
     "explorer_assets",
+    "style_bundle",
+    "deferred_scripts",
     "page_checks",
 )
 

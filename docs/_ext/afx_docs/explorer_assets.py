@@ -6,9 +6,9 @@ cached once for every page that uses them, but only the pages whose body holds a
 explorer link them: elsewhere the style sheet would be one more render-blocking request
 and the script one more file to download and compile, for no markup at all.
 
-The style sheet stays an ordinary (render-blocking) link where it is used: it hides the
-explorer before first paint when JavaScript is off and sizes it, so loading it later would
-make the page jump.
+The style sheet stays render-blocking where it is used (:mod:`afx_docs.style_bundle` puts it
+in the page's one style sheet): it hides the explorer before first paint when JavaScript is
+off and sizes it, so loading it later would make the page jump.
 """
 
 from __future__ import annotations
