@@ -53,9 +53,9 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def doctest(session: nox.Session) -> None:
-    """Run the examples in the docstrings and in the pages' doctest blocks."""
+    """Run the docstring examples (the package's and the extensions') and the pages' doctests."""
     install(session, "test", "docs", extensions=True)
-    session.run("pytest", "--doctest-modules", "src", *session.posargs)
+    session.run("pytest", "--doctest-modules", "src", "docs/_ext", *session.posargs)
     session.run("sphinx-build", *sphinx_args("doctest", BUILD / "doctest"))
 
 
