@@ -8,14 +8,18 @@ The digest is that of the list of files, so every page with the same list shares
 bundle; explorer pages share one, the other pages another.
 
 The bundle is written when the first page that needs it is written, from the files as they
-will be served. The page's link gets Sphinx's usual ``?v=`` checksum of it.
+will be served. The page's link gets Sphinx's usual ``?v=`` checksum of it. A build that
+writes no page (only a style sheet changed) still brings every bundle up to date at
+``build-finished``: each bundle names its files, in the comment that opens each part.
 
 Two of the files are written only at ``build-finished``, after the pages: furo's
 pygments.css (its light and dark styles) and MyST-NB's ``mystnb.<sha256>.css``. The bundle
 takes them from where those extensions take them: :func:`furo.get_pygments_stylesheet`, and
 ``mystnb.css`` in the ``myst_nb.static`` package, whose SHA-256 must match the name. At
 ``build-finished``, after both, every bundle written in this build is compared with the files
-as they finally are; a difference fails the build.
+as they finally are; a difference fails the build. Bundles are written atomically, so pages
+written in parallel (``sphinx-build -j``) can share one; the check then covers the bundles of
+the pages written in the main process.
 
 A style sheet with any attribute beyond ``rel`` and ``type`` (``media``, ``title``...), or
 from another host, cannot be merged without changing what it means. That is an error naming
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -41,8 +46,9 @@ PLAIN_ATTRIBUTES = {"rel": "stylesheet", "type": "text/css"}
 #: A source-map comment points at the map of its own file; in a bundle it would be wrong.
 SOURCE_MAP = re.compile(r"^/\*# sourceMappingURL=[^*]*\*/[ \t]*$\n?", re.MULTILINE)
 
-#: The comment that opens each file's part of a bundle.
+#: The comment that opens each file's part of a bundle, and how it is read back.
 PART_MARK = "/* bundled: {} */"
+PART = re.compile(r"^/\* bundled: (\S+) \*/$", re.MULTILINE)
 #: MyST-NB's style sheet, named by the SHA-256 of its text.
 MYSTNB_CSS = re.compile(rf"{STATIC}/mystnb\.(?P<sha256>[0-9a-f]{{64}})\.css")
 
@@ -119,27 +125,47 @@ def _bundle_page(
     name = bundle_name(filenames)
     if name not in _written:
         text = bundle_text(filenames, lambda f: _final_text(app, f))
-        path = Path(app.outdir) / name
-        # Rewritten only when changed: an unchanged file keeps its time for the next build.
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        _write_if_changed(Path(app.outdir) / name, text)
         _written[name] = filenames
     # A new list: the builder's own (which the context refers to) is restored after the page.
     context["css_files"] = [type(sheets[0])(name, priority=sheets[0].priority)]
 
 
-def _check_bundles(app: Sphinx, exception: BaseException | None) -> None:
+def _write_if_changed(path: Path, text: str) -> None:
+    # An unchanged file keeps its time; a changed one is replaced whole, never seen half-written.
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+def bundled_files(text: str) -> tuple[str, ...]:
+    """The files a bundle holds, read from the comments that open their parts.
+
+    >>> bundled_files("/* bundled: a.css */\\np{}\\n/* bundled: b.css */\\nem{}\\n")
+    ('a.css', 'b.css')
+    """
+    return tuple(PART.findall(text))
+
+
+def _refresh_and_check(app: Sphinx, exception: BaseException | None) -> None:
     try:
         if exception is not None:
             return
         outdir = Path(app.outdir)
-        for name, filenames in _written.items():
+        for path in sorted((outdir / STATIC).glob("bundle-*.css")):
+            name = f"{STATIC}/{path.name}"
+            filenames = _written.get(name) or bundled_files(path.read_text(encoding="utf-8"))
+            if not all((outdir / f).is_file() for f in filenames):
+                continue  # a bundle of an older list of files, which no page written now uses
             expected = bundle_text(filenames, lambda f: (outdir / f).read_text(encoding="utf-8"))
-            if (outdir / name).read_text(encoding="utf-8") != expected:
+            if name in _written and path.read_text(encoding="utf-8") != expected:
                 raise ExtensionError(
                     f"{name} differs from its style sheets as finally written "
                     f"({', '.join(filenames)}): one of them changed after the pages were written"
                 )
+            _write_if_changed(path, expected)
     finally:
         _written.clear()
 
@@ -148,5 +174,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # After the handlers that add page-specific style sheets (afx_docs.explorer_assets).
     app.connect("html-page-context", _bundle_page, priority=900)
     # After furo's build-finished handler (priority 500), which rewrites pygments.css.
-    app.connect("build-finished", _check_bundles, priority=900)
+    app.connect("build-finished", _refresh_and_check, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
