@@ -97,13 +97,3 @@ def test_a_variable_set_twice_is_restored_to_its_value_before_the_build(
     kernel_env.restore(app, None)
     assert os.environ["JUPYTER_PATH"] == "/users/own/jupyter"
     assert "AFX_TEST_UNSET" not in os.environ
-
-
-def test_write_if_changed_keeps_an_unchanged_file(tmp_path: Path) -> None:
-    path = tmp_path / "deep" / "kernel.json"
-    kernel_env.write_if_changed(path, "{}")
-    os.utime(path, ns=(1, 1))
-    kernel_env.write_if_changed(path, "{}")
-    assert path.stat().st_mtime_ns == 1
-    kernel_env.write_if_changed(path, '{"a": 1}')
-    assert path.read_text(encoding="utf-8") == '{"a": 1}'

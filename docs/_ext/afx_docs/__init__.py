@@ -28,6 +28,9 @@ Pages:
 * :mod:`~afx_docs.style_bundle`: each page's style sheets as one file;
 * :mod:`~afx_docs.deferred_scripts`: the theme's and Sphinx's scripts deferred, fetched early;
 * :mod:`~afx_docs.page_checks`: tracebacks, missing alt text and external assets fail the build.
+
+:mod:`~afx_docs.files` is a helper the modules share (generated files written only when
+they change), not an extension.
 """
 
 from __future__ import annotations

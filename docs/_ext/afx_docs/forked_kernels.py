@@ -45,6 +45,7 @@ from sphinx.util import logging
 from traitlets import Unicode
 
 from afx_docs import kernel_env
+from afx_docs.files import write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +238,7 @@ def use_forked_kernels(app: Sphinx, config: Config) -> None:
         return
     jupyter_dir = Path(app.doctreedir) / "jupyter"
     spec = json.dumps(kernel_spec(str(jupyter_dir)), indent=1)
-    kernel_env.write_if_changed(jupyter_dir / "kernels" / "python3" / "kernel.json", spec)
+    write_if_changed(jupyter_dir / "kernels" / "python3" / "kernel.json", spec)
     search_path = [str(jupyter_dir), os.environ.get("JUPYTER_PATH")]
     kernel_env.set_for_build(app, {"JUPYTER_PATH": os.pathsep.join(filter(None, search_path))})
     start_zygote(str(jupyter_dir))

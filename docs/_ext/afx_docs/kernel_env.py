@@ -30,6 +30,8 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from afx_docs.files import write_if_changed
+
 KERNEL_CONFIG = """\
 # Written by afx_docs.kernel_env for the kernels that execute the site's pages.
 c.HistoryManager.enabled = False  # no history.sqlite written by every page
@@ -65,13 +67,6 @@ FILES = {
 THREAD_LIMITS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 _PREVIOUS: dict[int, dict[str, str | None]] = {}  # id(app) -> the variables before the build
-
-
-def write_if_changed(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` unless it already holds it (its time then stays)."""
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def write_profile(ipython_dir: Path) -> Path:

@@ -18,6 +18,8 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from afx_docs.files import write_if_changed
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -89,19 +91,13 @@ def _draw_logo(ax: Any, af: Any) -> None:
     ax.set_ylim(-0.1, 1.1)
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
-    if not path.exists() or path.read_bytes() != data:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-
-
 def draw_icons(app: Sphinx, config: Config) -> None:
     """Draw the icons into ``<outdir>/../site_icons`` and point the config at them."""
     folder = Path(app.outdir).parent / "site_icons"
     favicon = folder / "favicon.svg"
     logo = folder / "logo.svg"
-    _write_if_changed(favicon, _svg(_draw_favicon, 0.64))
-    _write_if_changed(logo, _svg(_draw_logo, LOGO_INCHES))
+    write_if_changed(favicon, _svg(_draw_favicon, 0.64))
+    write_if_changed(logo, _svg(_draw_logo, LOGO_INCHES))
     # Absolute paths: Sphinx joins them to the conf directory, which leaves them as they are.
     config.html_favicon = str(favicon)
     config.html_logo = str(logo)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +37,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+
+from afx_docs.files import write_if_changed
 
 #: Where the bundles go, inside the output folder.
 STATIC = "_static"
@@ -125,19 +126,10 @@ def _bundle_page(
     name = bundle_name(filenames)
     if name not in _written:
         text = bundle_text(filenames, lambda f: _final_text(app, f))
-        _write_if_changed(Path(app.outdir) / name, text)
+        write_if_changed(Path(app.outdir) / name, text)
         _written[name] = filenames
     # A new list: the builder's own (which the context refers to) is restored after the page.
     context["css_files"] = [type(sheets[0])(name, priority=sheets[0].priority)]
-
-
-def _write_if_changed(path: Path, text: str) -> None:
-    # An unchanged file keeps its time; a changed one is replaced whole, never seen half-written.
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return
-    partial = path.with_name(f".{path.name}.{os.getpid()}")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
 
 
 def bundled_files(text: str) -> tuple[str, ...]:
@@ -165,7 +157,7 @@ def _refresh_and_check(app: Sphinx, exception: BaseException | None) -> None:
                     f"{name} differs from its style sheets as finally written "
                     f"({', '.join(filenames)}): one of them changed after the pages were written"
                 )
-            _write_if_changed(path, expected)
+            write_if_changed(path, expected)
     finally:
         _written.clear()
 
