@@ -148,11 +148,14 @@ def _refresh_and_check(app: Sphinx, exception: BaseException | None) -> None:
         outdir = Path(app.outdir)
         for path in sorted((outdir / STATIC).glob("bundle-*.css")):
             name = f"{STATIC}/{path.name}"
-            filenames = _written.get(name) or bundled_files(path.read_text(encoding="utf-8"))
+            current = path.read_text(encoding="utf-8")
+            filenames = _written.get(name) or bundled_files(current)
             if not all((outdir / f).is_file() for f in filenames):
                 continue  # a bundle of an older list of files, which no page written now uses
             expected = bundle_text(filenames, lambda f: (outdir / f).read_text(encoding="utf-8"))
-            if name in _written and path.read_text(encoding="utf-8") != expected:
+            if current == expected:
+                continue
+            if name in _written:
                 raise ExtensionError(
                     f"{name} differs from its style sheets as finally written "
                     f"({', '.join(filenames)}): one of them changed after the pages were written"
